@@ -1,0 +1,144 @@
+/*
+ * lang - the language table, parsing, and embedded languages.
+ *
+ * A language is one row of a table (see lang.c): file extensions, grammar,
+ * comment syntax, default test paths, the node types of functions, and two
+ * hooks: where it embeds other languages, and whether a node is test code.
+ * Adding a language means adding a row and its grammar, nothing else.
+ *
+ * A file is parsed into one or more documents (pg_doc): the root document,
+ * and one per embedded region (a <script> element's JavaScript, an
+ * onclick="..." handler, HTML markup inside a Rust string literal, ...).
+ * Every document maps its byte offsets back to offsets of the file, so a
+ * finding in JavaScript inside HTML inside a Rust raw string is reported at
+ * the exact line and column of the .rs file.
+ *
+ * Ownership: a pg_source borrows the file's text (which must outlive it) and
+ * owns its documents, their trees and any unescaped text copies. TSNodes
+ * taken from a document never outlive pg_source_dispose().
+ */
+#ifndef PG_LANG_H
+#define PG_LANG_H
+
+#include "model/model.h"
+#include <tree_sitter/api.h>
+
+struct pg_source;
+struct pg_doc;
+
+typedef struct pg_lang {
+	const char *name;    /* "rust": the key rules use */
+	const char *display; /* "Rust" */
+	const TSLanguage *(*grammar)(void);
+	const char *const *extensions;    /* ".rs", NULL-terminated */
+	const char *line_comment;         /* "//", or NULL */
+	const char *block_open;           /* "/ *", "<!--" */
+	const char *block_close;          /* "* /", "-->" */
+	const char *const *comment_nodes; /* node types that are comments */
+	const char *const *function_nodes; /* node types of functions/methods */
+	const char *const *test_paths;    /* default globs of test files */
+	/* Find embedded regions in `doc` and append documents to `src`. */
+	void (*inject)(struct pg_source *src, size_t doc_index);
+	/* Is `node` (of a document of this language) inside test code? */
+	bool (*in_test)(const struct pg_doc *doc, TSNode node);
+	/* Name of the function/method `node` declares (owned), or NULL. */
+	char *(*function_name)(const struct pg_doc *doc, TSNode node);
+} pg_lang;
+
+/* The language of a path by extension, or NULL. */
+const pg_lang *pg_lang_for_path(const char *path);
+/* The language by name ("rust"), or NULL. */
+const pg_lang *pg_lang_by_name(const char *name);
+/* The table, NULL-terminated. */
+extern const pg_lang *const pg_languages[];
+
+/* A run of document bytes and where they came from in the file. When
+ * `identity`, doc byte doc_off+i is file byte file_off+i; otherwise every byte
+ * of the run maps to file_off (an escape sequence like \" decoded to one byte). */
+typedef struct pg_seg {
+	uint32_t doc_off;
+	uint32_t file_off;
+	bool identity;
+} pg_seg;
+
+/*
+ * pg_doc - one parse unit.
+ *   lang     - its language
+ *   text/len - the bytes parsed: the file's own text, or `owned`
+ *   owned    - an unescaped copy (Rust "..." strings), or NULL
+ *   ranges   - included ranges within text (NULL: all of it)
+ *   map      - doc offset → file offset runs, sorted; NULL: identity.
+ *              Borrowed from the parent when the doc shares its text.
+ *   tree     - the syntax tree, or NULL if parsing failed or timed out
+ *   parent   - index of the document it was found in, or -1
+ *   origin   - "file", "script", "event-handler", "javascript-url",
+ *              "rust-string"
+ */
+typedef struct pg_doc {
+	const pg_lang *lang;
+	const char *text;
+	uint32_t len;
+	char *owned;
+	TSRange *ranges;
+	uint32_t range_count;
+	pg_seg *map;
+	uint32_t map_count;
+	bool owns_map;
+	TSTree *tree;
+	int parent;
+	const char *origin;
+	bool in_test; /* the whole document is test code (test path) */
+} pg_doc;
+
+/*
+ * pg_source - a file's text and all documents parsed from it.
+ *   path      - borrowed
+ *   text/len  - borrowed file content
+ *   lines     - line index of the file
+ *   docs      - pg_doc, docs[0] is the root
+ *   timed_out - a parse hit the time limit (the file is reported as not analysed)
+ */
+typedef struct pg_source {
+	const char *path;
+	const char *text;
+	uint32_t len;
+	pg_lines lines;
+	pg_vec docs;
+	TSParser *parser;
+	uint64_t timeout_us;
+	bool timed_out;
+	bool test_file;
+} pg_source;
+
+/* Parse `text` as `lang` (and everything it embeds). `parser` is borrowed
+ * (one per thread). `timeout_us` bounds each parse (0 = none). Returns 0;
+ * on a timeout sets src->timed_out and keeps what was parsed. */
+int pg_source_parse(pg_source *src, const char *path, const char *text, size_t len,
+		    const pg_lang *lang, TSParser *parser, uint64_t timeout_us);
+void pg_source_dispose(pg_source *src);
+
+/* Add a document for the bytes [start, end) of doc `parent_index`, parsed as
+ * `lang`. For documents that need unescaping, `owned`/`map` may be given
+ * (ownership passes to the source). Used by injection hooks. */
+void pg_source_add_region(pg_source *src, size_t parent_index, const pg_lang *lang,
+			  const TSRange *ranges, uint32_t range_count, const char *origin);
+void pg_source_add_owned(pg_source *src, const pg_lang *lang, char *owned, uint32_t len,
+			 pg_seg *map, uint32_t map_count, const char *origin, int parent);
+
+#define PG_SOURCE_DOC(src, i) PG_VEC_AT(&(src)->docs, pg_doc, i)
+
+/* Map a document byte offset to a file byte offset. */
+uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off);
+/* 1-based line and byte column in the file of a document offset. */
+void pg_source_position(const pg_source *src, const pg_doc *doc, uint32_t off,
+			uint32_t *line, uint32_t *column);
+/* Text of the file's 1-based line (borrowed, not terminated); sets *len. */
+const char *pg_source_line(const pg_source *src, uint32_t line, uint32_t *len);
+
+/* TSPoint of byte `off` in `text` (row/column, bytes). */
+TSPoint pg_point_at(const char *text, uint32_t off);
+
+/* Is a comment node type for this language? */
+bool pg_lang_is_comment(const pg_lang *lang, const char *type);
+
+#endif

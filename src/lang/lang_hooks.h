@@ -1,0 +1,28 @@
+/*
+ * lang_hooks - per-language hooks referenced by the table in lang.c.
+ * Private to src/lang/.
+ */
+#ifndef PG_LANG_HOOKS_H
+#define PG_LANG_HOOKS_H
+#include "lang.h"
+#include <strings.h>
+
+extern const pg_lang pg_lang_rust;
+extern const pg_lang pg_lang_javascript;
+extern const pg_lang pg_lang_html;
+
+void pg_rust_inject(pg_source *src, size_t doc_index);
+bool pg_rust_in_test(const pg_doc *doc, TSNode node);
+char *pg_rust_function_name(const pg_doc *doc, TSNode node);
+
+bool pg_js_in_test(const pg_doc *doc, TSNode node);
+char *pg_js_function_name(const pg_doc *doc, TSNode node);
+
+void pg_html_inject(pg_source *src, size_t doc_index);
+
+/* Text of a node (owned copy). */
+char *pg_node_text(const pg_doc *doc, TSNode node);
+/* Does the node's text equal s? */
+bool pg_node_text_eq(const pg_doc *doc, TSNode node, const char *s);
+
+#endif

@@ -1,0 +1,73 @@
+/* lang_javascript.c - JavaScript's hooks: test blocks and function names. */
+#include "lang_hooks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const test_callees[] = { "describe", "it", "test", "suite", "context",
+					    "beforeEach", "afterEach", "beforeAll", "afterAll",
+					    "xit", "xdescribe", "fit", "fdescribe", NULL };
+
+static bool is_test_callee(const pg_doc *doc, TSNode fn)
+{
+	size_t i;
+	const char *t = ts_node_type(fn);
+	/* it.skip(...), describe.each(...)(...), test.only(...) */
+	while (strcmp(t, "member_expression") == 0 || strcmp(t, "call_expression") == 0) {
+		TSNode inner = strcmp(t, "member_expression") == 0
+				       ? ts_node_child_by_field_name(fn, "object", 6)
+				       : ts_node_child_by_field_name(fn, "function", 8);
+		if (ts_node_is_null(inner))
+			return false;
+		fn = inner;
+		t = ts_node_type(fn);
+	}
+	if (strcmp(t, "identifier") != 0)
+		return false;
+	for (i = 0; test_callees[i]; i++)
+		if (pg_node_text_eq(doc, fn, test_callees[i]))
+			return true;
+	return false;
+}
+
+bool pg_js_in_test(const pg_doc *doc, TSNode node)
+{
+	TSNode n = node;
+	if (doc->in_test)
+		return true;
+	while (!ts_node_is_null(n)) {
+		if (strcmp(ts_node_type(n), "call_expression") == 0) {
+			TSNode fn = ts_node_child_by_field_name(n, "function", 8);
+			if (!ts_node_is_null(fn) && is_test_callee(doc, fn))
+				return true;
+		}
+		n = ts_node_parent(n);
+	}
+	return false;
+}
+
+char *pg_js_function_name(const pg_doc *doc, TSNode node)
+{
+	TSNode name = ts_node_child_by_field_name(node, "name", 4);
+	TSNode parent;
+	if (!ts_node_is_null(name))
+		return pg_node_text(doc, name);
+	/* const f = () => ..., obj = { f: function () {} }, this.f = function () {} */
+	parent = ts_node_parent(node);
+	if (ts_node_is_null(parent))
+		return NULL;
+	if (strcmp(ts_node_type(parent), "variable_declarator") == 0)
+		name = ts_node_child_by_field_name(parent, "name", 4);
+	else if (strcmp(ts_node_type(parent), "pair") == 0)
+		name = ts_node_child_by_field_name(parent, "key", 3);
+	else if (strcmp(ts_node_type(parent), "assignment_expression") == 0)
+		name = ts_node_child_by_field_name(parent, "left", 4);
+	if (ts_node_is_null(name))
+		return NULL;
+	if (strcmp(ts_node_type(name), "member_expression") == 0) {
+		TSNode prop = ts_node_child_by_field_name(name, "property", 8);
+		if (!ts_node_is_null(prop))
+			return pg_node_text(doc, prop);
+	}
+	return pg_node_text(doc, name);
+}

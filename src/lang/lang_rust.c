@@ -1,0 +1,251 @@
+/* lang_rust.c - Rust's hooks: HTML markup in string literals, test code. */
+#include "lang_hooks.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const html_tags[] = {
+	"html", "head", "body", "div", "span", "p", "a", "b", "i", "u", "em", "strong", "table",
+	"tr", "td", "th", "thead", "tbody", "tfoot", "ul", "ol", "li", "dl", "dt", "dd", "script",
+	"style", "link", "meta", "img", "input", "button", "form", "select", "option", "textarea",
+	"label", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "br", "hr", "section",
+	"article", "nav", "header", "footer", "main", "iframe", "svg", "details", "summary",
+	"canvas", "template", "small", "sup", "sub", "blockquote", "figure", "figcaption", "video",
+	"audio", "source", "title", "aside", "caption", "col", "colgroup", "fieldset", "legend",
+	"object", "embed", "noscript", "progress", "meter", "output", "dialog", "slot", NULL
+};
+
+/* Does `s` contain something that is clearly HTML markup (a known tag, a
+ * closing tag, a comment or a doctype)? Cheap: scans for '<'. */
+static bool looks_like_html(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *q = p + 1;
+		size_t len = 0, i;
+		p++;
+		if (q < end && *q == '!')
+			return end - q >= 3 && (memcmp(q, "!--", 3) == 0 || strncasecmp(q, "!DOCTYPE", end - q < 8 ? (size_t)(end - q) : 8) == 0);
+		if (q < end && *q == '/')
+			q++;
+		while (q + len < end && isalnum((unsigned char)q[len]))
+			len++;
+		if (len == 0 || q + len >= end)
+			continue;
+		if (!(q[len] == '>' || q[len] == ' ' || q[len] == '/' || q[len] == '\n' || q[len] == '\t'))
+			continue;
+		for (i = 0; html_tags[i]; i++)
+			if (strlen(html_tags[i]) == len && strncasecmp(q, html_tags[i], len) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Decode the body of a plain Rust string literal, recording where each decoded byte came
+ * from. Returns the owned text; *map and *map_count describe the runs. */
+static char *unescape(const char *s, uint32_t n, uint32_t file_base, pg_seg **map,
+		      uint32_t *map_count, uint32_t *out_len)
+{
+	pg_buf out;
+	pg_vec segs;
+	uint32_t i = 0;
+	bool in_run = false;
+	pg_buf_init(&out, (size_t)n + 1);
+	pg_vec_init(&segs, sizeof(pg_seg));
+	while (i < n) {
+		if (s[i] != '\\') {
+			if (!in_run) {
+				pg_seg *g = pg_vec_push(&segs);
+				g->doc_off = (uint32_t)out.len;
+				g->file_off = file_base + i;
+				g->identity = true;
+				in_run = true;
+			}
+			pg_buf_putc(&out, s[i]);
+			i++;
+			continue;
+		}
+		in_run = false;
+		{
+			pg_seg *g = pg_vec_push(&segs);
+			char c = i + 1 < n ? s[i + 1] : '\\';
+			g->doc_off = (uint32_t)out.len;
+			g->file_off = file_base + i;
+			g->identity = false;
+			i += 2;
+			switch (c) {
+			case 'n': pg_buf_putc(&out, '\n'); break;
+			case 'r': pg_buf_putc(&out, '\r'); break;
+			case 't': pg_buf_putc(&out, '\t'); break;
+			case '0': pg_buf_putc(&out, ' '); break;
+			case 'x':
+				pg_buf_putc(&out, '?');
+				i += 2;
+				break;
+			case 'u':
+				pg_buf_putc(&out, '?');
+				while (i < n && s[i] != '}')
+					i++;
+				i++;
+				break;
+			case '\n':
+				/* line continuation: skip the newline and leading blanks */
+				while (i < n && isspace((unsigned char)s[i]))
+					i++;
+				segs.len--; /* nothing was emitted */
+				break;
+			default: pg_buf_putc(&out, c); break;
+			}
+		}
+	}
+	*map = segs.items;
+	*map_count = (uint32_t)segs.len;
+	*out_len = (uint32_t)out.len;
+	return pg_buf_detach(&out);
+}
+
+/* Add an HTML document for a string literal node that holds markup. */
+static void inject_string(pg_source *src, size_t doc_index, TSNode lit, bool raw)
+{
+	pg_doc *doc = PG_SOURCE_DOC(src, doc_index);
+	uint32_t a = ts_node_start_byte(lit), b = ts_node_end_byte(lit);
+	const char *t = doc->text;
+	uint32_t q = a, hashes = 0, cs, ce;
+	pg_seg *map;
+	uint32_t map_count, len;
+	char *text;
+
+	while (q < b && t[q] != '"') {
+		if (t[q] == '#')
+			hashes++;
+		q++;
+	}
+	if (q >= b)
+		return;
+	cs = q + 1;
+	if (b < cs + 1 + (raw ? hashes : 0))
+		return;
+	ce = b - 1 - (raw ? hashes : 0);
+	if (ce <= cs || !looks_like_html(t + cs, ce - cs))
+		return;
+	if (raw) {
+		map = pg_malloc(sizeof(pg_seg));
+		map->doc_off = 0;
+		map->file_off = pg_doc_file_offset(doc, cs);
+		map->identity = true;
+		map_count = 1;
+		text = pg_strndup(t + cs, ce - cs);
+		len = ce - cs;
+	} else {
+		uint32_t i;
+		text = unescape(t + cs, ce - cs, cs, &map, &map_count, &len);
+		if (map_count == 0) {
+			free(text);
+			free(map);
+			return;
+		}
+		/* unescape() recorded doc offsets of this document; compose with
+		 * the parent's mapping so offsets point into the file. */
+		for (i = 0; i < map_count; i++)
+			map[i].file_off = pg_doc_file_offset(doc, map[i].file_off);
+	}
+	pg_source_add_owned(src, &pg_lang_html, text, len, map, map_count, "rust-string",
+			    (int)doc_index);
+}
+
+void pg_rust_inject(pg_source *src, size_t doc_index)
+{
+	TSTree *tree = PG_SOURCE_DOC(src, doc_index)->tree;
+	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		const char *type = ts_node_type(n);
+		bool descend = true;
+		if (strcmp(type, "raw_string_literal") == 0) {
+			inject_string(src, doc_index, n, true);
+			descend = false;
+		} else if (strcmp(type, "string_literal") == 0) {
+			inject_string(src, doc_index, n, false);
+			descend = false;
+		} else if (strcmp(type, "line_comment") == 0 || strcmp(type, "block_comment") == 0) {
+			descend = false;
+		}
+		if (descend && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur)) {
+				ts_tree_cursor_delete(&cur);
+				return;
+			}
+		}
+	}
+}
+
+/* Is this attribute (text of an attribute_item) a test marker?
+ * #[test], #[tokio::test], #[tokio::test(flavor = "..")], #[rstest],
+ * #[cfg(test)], #[cfg(all(test, ..))]. */
+static bool test_attribute(const char *s, size_t n)
+{
+	size_t i = 0, seg_start;
+	if (n < 3 || s[0] != '#' || s[1] != '[')
+		return false;
+	i = 2;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	if (n - i >= 4 && memcmp(s + i, "cfg(", 4) == 0) {
+		size_t j;
+		for (j = i + 4; j + 4 <= n; j++)
+			if (memcmp(s + j, "test", 4) == 0 && !isalnum((unsigned char)s[j - 1]) &&
+			    s[j - 1] != '_' && (j + 4 == n || !(isalnum((unsigned char)s[j + 4]) || s[j + 4] == '_')))
+				return true;
+		return false;
+	}
+	seg_start = i;
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == ':')) {
+		if (s[i] == ':')
+			seg_start = i + 1;
+		i++;
+	}
+	return (i - seg_start == 4 && memcmp(s + seg_start, "test", 4) == 0) ||
+	       (i - seg_start == 6 && memcmp(s + seg_start, "rstest", 6) == 0) ||
+	       (i - seg_start == 10 && memcmp(s + seg_start, "quickcheck", 10) == 0);
+}
+
+static bool item_is_test(const pg_doc *doc, TSNode item)
+{
+	TSNode sib = ts_node_prev_named_sibling(item);
+	while (!ts_node_is_null(sib)) {
+		const char *t = ts_node_type(sib);
+		if (strcmp(t, "attribute_item") == 0) {
+			uint32_t a = ts_node_start_byte(sib), b = ts_node_end_byte(sib);
+			if (test_attribute(doc->text + a, b - a))
+				return true;
+		} else if (strcmp(t, "line_comment") != 0 && strcmp(t, "block_comment") != 0) {
+			break;
+		}
+		sib = ts_node_prev_named_sibling(sib);
+	}
+	return false;
+}
+
+bool pg_rust_in_test(const pg_doc *doc, TSNode node)
+{
+	TSNode n = node;
+	if (doc->in_test)
+		return true;
+	while (!ts_node_is_null(n)) {
+		const char *t = ts_node_type(n);
+		if ((strcmp(t, "function_item") == 0 || strcmp(t, "mod_item") == 0) &&
+		    item_is_test(doc, n))
+			return true;
+		n = ts_node_parent(n);
+	}
+	return false;
+}
+
+char *pg_rust_function_name(const pg_doc *doc, TSNode node)
+{
+	TSNode name = ts_node_child_by_field_name(node, "name", 4);
+	return ts_node_is_null(name) ? NULL : pg_node_text(doc, name);
+}

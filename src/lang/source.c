@@ -1,0 +1,194 @@
+/* source.c - parsing a file into documents and mapping positions back. */
+#include "lang.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Embedded regions nest at most this deep (Rust string → HTML → JavaScript). */
+#define MAX_DEPTH 3
+/* A file yields at most this many documents; the rest are not analysed. */
+#define MAX_DOCS 4096
+
+static int doc_depth(const pg_source *src, const pg_doc *d)
+{
+	int depth = 0;
+	while (d->parent >= 0) {
+		depth++;
+		d = PG_VEC_AT(&src->docs, pg_doc, (size_t)d->parent);
+	}
+	return depth;
+}
+
+TSPoint pg_point_at(const char *text, uint32_t off)
+{
+	TSPoint p = { 0, 0 };
+	uint32_t i, line_start = 0;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			p.row++;
+			line_start = i + 1;
+		}
+	}
+	p.column = off - line_start;
+	return p;
+}
+
+static void parse_doc(pg_source *src, pg_doc *d)
+{
+	TSTree *tree;
+	ts_parser_set_language(src->parser, d->lang->grammar());
+	if (d->ranges)
+		ts_parser_set_included_ranges(src->parser, d->ranges, d->range_count);
+	else
+		ts_parser_set_included_ranges(src->parser, NULL, 0);
+	ts_parser_set_timeout_micros(src->parser, src->timeout_us);
+	tree = ts_parser_parse_string(src->parser, NULL, d->text, d->len);
+	if (!tree) {
+		src->timed_out = true;
+		ts_parser_reset(src->parser);
+	}
+	d->tree = tree;
+}
+
+int pg_source_parse(pg_source *src, const char *path, const char *text, size_t len,
+		    const pg_lang *lang, TSParser *parser, uint64_t timeout_us)
+{
+	pg_doc *root;
+	size_t i;
+
+	memset(src, 0, sizeof(*src));
+	src->path = path;
+	src->text = text;
+	src->len = (uint32_t)len;
+	src->parser = parser;
+	src->timeout_us = timeout_us;
+	pg_lines_init(&src->lines, text, len);
+	pg_vec_init(&src->docs, sizeof(pg_doc));
+	root = pg_vec_push(&src->docs);
+	root->lang = lang;
+	root->text = text;
+	root->len = (uint32_t)len;
+	root->parent = -1;
+	root->origin = "file";
+
+	/* docs grows while we walk it: injections append new documents. */
+	for (i = 0; i < src->docs.len; i++) {
+		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
+		parse_doc(src, d);
+		if (src->timed_out)
+			break;
+		if (d->tree && d->lang->inject && doc_depth(src, d) < MAX_DEPTH)
+			d->lang->inject(src, i);
+	}
+	ts_parser_set_included_ranges(parser, NULL, 0);
+	return 0;
+}
+
+void pg_source_dispose(pg_source *src)
+{
+	size_t i;
+	if (!src)
+		return;
+	for (i = 0; i < src->docs.len; i++) {
+		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
+		if (d->tree)
+			ts_tree_delete(d->tree);
+		free(d->ranges);
+		free(d->owned);
+		if (d->owns_map)
+			free(d->map);
+	}
+	pg_vec_dispose(&src->docs);
+	pg_lines_dispose(&src->lines);
+}
+
+void pg_source_add_region(pg_source *src, size_t parent_index, const pg_lang *lang,
+			  const TSRange *ranges, uint32_t range_count, const char *origin)
+{
+	pg_doc *parent, *d;
+	if (src->docs.len >= MAX_DOCS || range_count == 0)
+		return;
+	d = pg_vec_push(&src->docs);
+	parent = PG_VEC_AT(&src->docs, pg_doc, parent_index);
+	d->lang = lang;
+	d->text = parent->text;
+	d->len = parent->len;
+	d->map = parent->map; /* borrowed: same bytes, same mapping */
+	d->map_count = parent->map_count;
+	d->ranges = pg_malloc(range_count * sizeof(TSRange));
+	memcpy(d->ranges, ranges, range_count * sizeof(TSRange));
+	d->range_count = range_count;
+	d->parent = (int)parent_index;
+	d->origin = origin;
+	d->in_test = parent->in_test;
+}
+
+void pg_source_add_owned(pg_source *src, const pg_lang *lang, char *owned, uint32_t len,
+			 pg_seg *map, uint32_t map_count, const char *origin, int parent)
+{
+	pg_doc *d;
+	if (src->docs.len >= MAX_DOCS) {
+		free(owned);
+		free(map);
+		return;
+	}
+	d = pg_vec_push(&src->docs);
+	d->lang = lang;
+	d->text = owned;
+	d->owned = owned;
+	d->len = len;
+	d->map = map;
+	d->map_count = map_count;
+	d->owns_map = true;
+	d->parent = parent;
+	d->origin = origin;
+	if (parent >= 0)
+		d->in_test = PG_VEC_AT(&src->docs, pg_doc, (size_t)parent)->in_test;
+}
+
+uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off)
+{
+	uint32_t lo = 0, hi;
+	const pg_seg *s;
+	if (!doc->map)
+		return off;
+	hi = doc->map_count;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (doc->map[mid].doc_off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s = &doc->map[lo];
+	if (off < s->doc_off)
+		return s->file_off;
+	return s->identity ? s->file_off + (off - s->doc_off) : s->file_off;
+}
+
+void pg_source_position(const pg_source *src, const pg_doc *doc, uint32_t off, uint32_t *line,
+			uint32_t *column)
+{
+	uint32_t fo = pg_doc_file_offset(doc, off);
+	uint32_t l;
+	if (fo > src->len)
+		fo = src->len;
+	l = pg_lines_find(&src->lines, fo);
+	*line = l + 1;
+	*column = fo - src->lines.starts[l] + 1;
+}
+
+const char *pg_source_line(const pg_source *src, uint32_t line, uint32_t *len)
+{
+	uint32_t start, end;
+	if (line == 0 || line > src->lines.count) {
+		*len = 0;
+		return "";
+	}
+	start = src->lines.starts[line - 1];
+	end = line < src->lines.count ? src->lines.starts[line] : src->len;
+	while (end > start && (src->text[end - 1] == '\n' || src->text[end - 1] == '\r'))
+		end--;
+	*len = end - start;
+	return src->text + start;
+}
