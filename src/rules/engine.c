@@ -1,0 +1,565 @@
+/* engine.c - one combined query per language, client-side predicates. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "engine.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum pred_op { P_EQ, P_NOT_EQ, P_MATCH, P_NOT_MATCH, P_ANY_OF, P_NOT_ANY_OF } pred_op;
+
+/* pred - one compiled predicate of a pattern.
+ *   capture     - the capture it tests
+ *   rhs_capture - for #eq? @a @b, the other capture, or UINT32_MAX
+ *   str         - the literal to compare with (#eq?)
+ *   re          - compiled regex (#match?)
+ *   any         - literals (#any-of?) */
+typedef struct pred {
+	pred_op op;
+	uint32_t capture;
+	uint32_t rhs_capture;
+	char *str;
+	uint32_t str_len;
+	pcre2_code *re;
+	char **any;
+	uint32_t any_count;
+} pred;
+
+/* pattern_info - what the engine knows of one pattern of a combined query. */
+typedef struct pattern_info {
+	const pg_rule *rule;
+	pred *preds;
+	uint32_t pred_count;
+	int narrow; /* index in preds of a #match? on @match, or -1 */
+} pattern_info;
+
+typedef struct lang_query {
+	const pg_lang *lang;
+	TSQuery *query;
+	pattern_info *patterns;
+	uint32_t pattern_count;
+	uint32_t match_capture; /* id of @match, or UINT32_MAX */
+	size_t rules;
+} lang_query;
+
+struct pg_engine {
+	lang_query langs[8];
+	size_t count;
+};
+
+static const char *query_error_name(TSQueryError e)
+{
+	switch (e) {
+	case TSQueryErrorSyntax: return "syntax error";
+	case TSQueryErrorNodeType: return "unknown node type";
+	case TSQueryErrorField: return "unknown field";
+	case TSQueryErrorCapture: return "unknown capture";
+	case TSQueryErrorStructure: return "impossible pattern structure";
+	case TSQueryErrorLanguage: return "grammar version mismatch";
+	default: return "error";
+	}
+}
+
+/* Report an error at byte `off` of a rule's query, as file:line:col. */
+static void report_at(const pg_rule *r, uint32_t off, const char *what,
+		      void (*on_error)(void *, const char *), void *ctx)
+{
+	uint32_t line = 0, col = 0, i;
+	char msg[1024], near[48];
+	size_t n = 0;
+	for (i = 0; i < off && r->query[i]; i++) {
+		if (r->query[i] == '\n') {
+			line++;
+			col = 0;
+		} else {
+			col++;
+		}
+	}
+	while (r->query[off + n] && r->query[off + n] != '\n' && n < sizeof(near) - 1) {
+		near[n] = r->query[off + n];
+		n++;
+	}
+	near[n] = '\0';
+	snprintf(msg, sizeof(msg), "%s:%u:%u: rule %s: %s in query (byte %u) near '%s'", r->source,
+		 r->query_line + line, (r->query_column ? r->query_column : 1) + col, r->id, what, off,
+		 near);
+	pg_error_set(PG_ECONFIG, "%s", msg);
+	if (on_error)
+		on_error(ctx, msg);
+}
+
+static void pred_dispose(pred *p)
+{
+	uint32_t i;
+	free(p->str);
+	if (p->re)
+		pcre2_code_free(p->re);
+	for (i = 0; i < p->any_count; i++)
+		free(p->any[i]);
+	free(p->any);
+}
+
+/* Compile the predicates of pattern `pi` in `q`. Returns 0, or -1 with
+ * *what describing the problem. */
+static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
+			      uint32_t match_capture, char *what, size_t what_len)
+{
+	uint32_t steps_len, i = 0;
+	const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(q, pi, &steps_len);
+	pg_vec preds;
+	pg_vec_init(&preds, sizeof(pred));
+	info->narrow = -1;
+	while (i < steps_len) {
+		uint32_t start = i, argc, nlen;
+		const char *name;
+		pred p;
+		while (i < steps_len && steps[i].type != TSQueryPredicateStepTypeDone)
+			i++;
+		argc = i - start - 1;
+		i++; /* skip Done */
+		if (steps[start].type != TSQueryPredicateStepTypeString)
+			continue;
+		name = ts_query_string_value_for_id(q, steps[start].value_id, &nlen);
+		if (name[nlen - 1] == '!')
+			continue; /* directives (#set! ...) carry no condition */
+		memset(&p, 0, sizeof(p));
+		p.rhs_capture = UINT32_MAX;
+		if (strcmp(name, "eq?") == 0)
+			p.op = P_EQ;
+		else if (strcmp(name, "not-eq?") == 0)
+			p.op = P_NOT_EQ;
+		else if (strcmp(name, "match?") == 0)
+			p.op = P_MATCH;
+		else if (strcmp(name, "not-match?") == 0)
+			p.op = P_NOT_MATCH;
+		else if (strcmp(name, "any-of?") == 0)
+			p.op = P_ANY_OF;
+		else if (strcmp(name, "not-any-of?") == 0)
+			p.op = P_NOT_ANY_OF;
+		else {
+			snprintf(what, what_len, "unsupported predicate #%s", name);
+			goto fail;
+		}
+		if (argc < 2 || steps[start + 1].type != TSQueryPredicateStepTypeCapture) {
+			snprintf(what, what_len, "#%s needs a capture and a value", name);
+			goto fail;
+		}
+		p.capture = steps[start + 1].value_id;
+		if (p.op == P_EQ || p.op == P_NOT_EQ) {
+			if (argc != 2) {
+				snprintf(what, what_len, "#%s takes exactly two arguments", name);
+				goto fail;
+			}
+			if (steps[start + 2].type == TSQueryPredicateStepTypeCapture) {
+				p.rhs_capture = steps[start + 2].value_id;
+			} else {
+				const char *s = ts_query_string_value_for_id(q, steps[start + 2].value_id, &nlen);
+				p.str = pg_strndup(s, nlen);
+				p.str_len = nlen;
+			}
+		} else if (p.op == P_MATCH || p.op == P_NOT_MATCH) {
+			int errcode;
+			PCRE2_SIZE erroff;
+			const char *s;
+			if (argc != 2 || steps[start + 2].type != TSQueryPredicateStepTypeString) {
+				snprintf(what, what_len, "#%s takes a capture and one regex string", name);
+				goto fail;
+			}
+			s = ts_query_string_value_for_id(q, steps[start + 2].value_id, &nlen);
+			p.re = pcre2_compile((PCRE2_SPTR)s, nlen, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+					     &errcode, &erroff, NULL);
+			if (!p.re) {
+				PCRE2_UCHAR buf[256];
+				pcre2_get_error_message(errcode, buf, sizeof(buf));
+				snprintf(what, what_len, "bad regex \"%.*s\" at offset %zu: %s", (int)nlen, s,
+					 (size_t)erroff, buf);
+				goto fail;
+			}
+			pcre2_jit_compile(p.re, PCRE2_JIT_COMPLETE);
+			if (p.op == P_MATCH && p.capture == match_capture && info->narrow < 0)
+				info->narrow = (int)preds.len;
+		} else {
+			uint32_t k;
+			p.any = pg_calloc(argc, sizeof(char *));
+			for (k = start + 2; k < start + 1 + argc; k++) {
+				const char *s;
+				if (steps[k].type != TSQueryPredicateStepTypeString) {
+					p.any_count = k - start - 2;
+					pred_dispose(&p);
+					snprintf(what, what_len, "#%s takes literal strings", name);
+					goto fail;
+				}
+				s = ts_query_string_value_for_id(q, steps[k].value_id, &nlen);
+				p.any[p.any_count++] = pg_strndup(s, nlen);
+			}
+		}
+		*(pred *)pg_vec_push(&preds) = p;
+	}
+	info->preds = preds.items;
+	info->pred_count = (uint32_t)preds.len;
+	return 0;
+fail:
+	for (i = 0; i < preds.len; i++)
+		pred_dispose(PG_VEC_AT(&preds, pred, i));
+	pg_vec_dispose(&preds);
+	info->narrow = -1;
+	return -1;
+}
+
+static void free_patterns(lang_query *lq)
+{
+	uint32_t i, j;
+	for (i = 0; i < lq->pattern_count; i++) {
+		for (j = 0; j < lq->patterns[i].pred_count; j++)
+			pred_dispose(&lq->patterns[i].preds[j]);
+		free(lq->patterns[i].preds);
+	}
+	free(lq->patterns);
+	lq->patterns = NULL;
+}
+
+static uint32_t capture_id(const TSQuery *q, const char *name)
+{
+	uint32_t i, n = ts_query_capture_count(q), len;
+	for (i = 0; i < n; i++) {
+		const char *c = ts_query_capture_name_for_id(q, i, &len);
+		if (len == strlen(name) && memcmp(c, name, len) == 0)
+			return i;
+	}
+	return UINT32_MAX;
+}
+
+/* Compile one rule alone: its query and its predicates. */
+static bool rule_compiles(const pg_rule *r, const TSLanguage *ts,
+			  void (*on_error)(void *, const char *), void *ctx)
+{
+	uint32_t off = 0, i;
+	TSQueryError type = TSQueryErrorNone;
+	TSQuery *q = ts_query_new(ts, r->query, (uint32_t)strlen(r->query), &off, &type);
+	bool ok = true;
+	if (!q) {
+		report_at(r, off, query_error_name(type), on_error, ctx);
+		return false;
+	}
+	if (ts_query_pattern_count(q) == 0) {
+		report_at(r, 0, "the query has no pattern", on_error, ctx);
+		ts_query_delete(q);
+		return false;
+	}
+	for (i = 0; ok && i < ts_query_pattern_count(q); i++) {
+		pattern_info info;
+		char what[512];
+		memset(&info, 0, sizeof(info));
+		if (compile_predicates(q, i, &info, capture_id(q, "match"), what, sizeof(what)) < 0) {
+			report_at(r, ts_query_start_byte_for_pattern(q, i), what, on_error, ctx);
+			ok = false;
+		} else {
+			uint32_t j;
+			for (j = 0; j < info.pred_count; j++)
+				pred_dispose(&info.preds[j]);
+			free(info.preds);
+		}
+	}
+	ts_query_delete(q);
+	return ok;
+}
+
+static int build_language(pg_engine *e, const pg_lang *lang, const pg_ruleset *rs,
+			  void (*on_error)(void *, const char *), void *ctx, int *bad)
+{
+	pg_buf text;
+	pg_vec starts, rules; /* uint32_t byte offsets; const pg_rule * */
+	const TSLanguage *ts = lang->grammar();
+	lang_query *lq;
+	uint32_t off = 0, i;
+	TSQueryError type;
+	size_t k;
+	int err = 0;
+
+	pg_buf_init(&text, 0);
+	pg_vec_init(&starts, sizeof(uint32_t));
+	pg_vec_init(&rules, sizeof(const pg_rule *));
+	for (k = 0; k < rs->rules.len; k++) {
+		const pg_rule *r = PG_RULESET_AT(rs, k);
+		if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
+			continue;
+		if (!rule_compiles(r, ts, on_error, ctx)) {
+			(*bad)++;
+			continue;
+		}
+		*(uint32_t *)pg_vec_push(&starts) = (uint32_t)text.len;
+		*(const pg_rule **)pg_vec_push(&rules) = r;
+		pg_buf_puts(&text, r->query);
+		pg_buf_putc(&text, '\n');
+	}
+	if (rules.len == 0)
+		goto done;
+	lq = &e->langs[e->count];
+	memset(lq, 0, sizeof(*lq));
+	lq->lang = lang;
+	lq->rules = rules.len;
+	lq->query = ts_query_new(ts, text.ptr, (uint32_t)text.len, &off, &type);
+	if (!lq->query) {
+		/* Each rule compiled alone, so this cannot happen unless rules
+		 * interfere; say so rather than guess. */
+		err = pg_error_set(PG_ECONFIG, "combined %s query failed at byte %u: %s", lang->name,
+				   off, query_error_name(type));
+		goto done;
+	}
+	lq->match_capture = capture_id(lq->query, "match");
+	lq->pattern_count = ts_query_pattern_count(lq->query);
+	lq->patterns = pg_calloc(lq->pattern_count, sizeof(pattern_info));
+	for (i = 0; i < lq->pattern_count; i++) {
+		uint32_t sb = ts_query_start_byte_for_pattern(lq->query, i);
+		size_t lo = 0, hi = starts.len;
+		char what[512];
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (*PG_VEC_AT(&starts, uint32_t, mid) <= sb)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		lq->patterns[i].rule = *PG_VEC_AT(&rules, const pg_rule *, lo);
+		if (compile_predicates(lq->query, i, &lq->patterns[i], lq->match_capture, what,
+				       sizeof(what)) < 0) {
+			err = pg_error_set(PG_ECONFIG, "rule %s: %s", lq->patterns[i].rule->id, what);
+			free_patterns(lq);
+			ts_query_delete(lq->query);
+			goto done;
+		}
+	}
+	e->count++;
+done:
+	pg_buf_dispose(&text);
+	pg_vec_dispose(&starts);
+	pg_vec_dispose(&rules);
+	return err;
+}
+
+int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
+		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
+{
+	pg_engine *e = pg_calloc(1, sizeof(*e));
+	size_t i;
+	int err, dummy = 0;
+	if (!bad)
+		bad = &dummy;
+	*bad = 0;
+	for (i = 0; pg_languages[i]; i++) {
+		if ((err = build_language(e, pg_languages[i], rs, on_error, ctx, bad)) < 0) {
+			pg_engine_free(e);
+			*out = NULL;
+			return err;
+		}
+	}
+	*out = e;
+	return 0;
+}
+
+void pg_engine_free(pg_engine *e)
+{
+	size_t i;
+	if (!e)
+		return;
+	for (i = 0; i < e->count; i++) {
+		free_patterns(&e->langs[i]);
+		ts_query_delete(e->langs[i].query);
+	}
+	free(e);
+}
+
+size_t pg_engine_rule_count(const pg_engine *e, const char *language)
+{
+	size_t i, n = 0;
+	for (i = 0; i < e->count; i++)
+		if (!language || strcmp(e->langs[i].lang->name, language) == 0)
+			n += e->langs[i].rules;
+	return n;
+}
+
+static bool node_text(const pg_doc *doc, TSNode n, const char **s, uint32_t *len)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	if (b > doc->len || a > b)
+		return false;
+	*s = doc->text + a;
+	*len = b - a;
+	return true;
+}
+
+static bool regex_search(const pcre2_code *re, pcre2_match_data *md, const char *s, uint32_t len,
+			 uint32_t *ms, uint32_t *me)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+	if (rc < 0)
+		return false;
+	if (ms) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		*ms = (uint32_t)ov[0];
+		*me = (uint32_t)ov[1];
+	}
+	return true;
+}
+
+static bool pred_holds(const pred *p, const pg_doc *doc, const TSQueryMatch *m,
+		       pcre2_match_data *md)
+{
+	uint32_t c;
+	bool seen = false;
+	for (c = 0; c < m->capture_count; c++) {
+		const char *s;
+		uint32_t len, k;
+		bool ok = false;
+		if (m->captures[c].index != p->capture)
+			continue;
+		seen = true;
+		if (!node_text(doc, m->captures[c].node, &s, &len))
+			return false;
+		switch (p->op) {
+		case P_EQ:
+		case P_NOT_EQ:
+			if (p->rhs_capture != UINT32_MAX) {
+				uint32_t d;
+				for (d = 0; d < m->capture_count; d++) {
+					const char *s2;
+					uint32_t l2;
+					if (m->captures[d].index != p->rhs_capture)
+						continue;
+					if (node_text(doc, m->captures[d].node, &s2, &l2))
+						ok = l2 == len && memcmp(s, s2, len) == 0;
+					break;
+				}
+			} else {
+				ok = p->str_len == len && memcmp(s, p->str, len) == 0;
+			}
+			if (p->op == P_NOT_EQ)
+				ok = !ok;
+			break;
+		case P_MATCH:
+		case P_NOT_MATCH:
+			ok = regex_search(p->re, md, s, len, NULL, NULL);
+			if (p->op == P_NOT_MATCH)
+				ok = !ok;
+			break;
+		case P_ANY_OF:
+		case P_NOT_ANY_OF:
+			for (k = 0; k < p->any_count && !ok; k++)
+				ok = strlen(p->any[k]) == len && memcmp(p->any[k], s, len) == 0;
+			if (p->op == P_NOT_ANY_OF)
+				ok = !ok;
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	/* A predicate on a capture that did not match (optional capture):
+	 * positive tests fail, negative tests hold. */
+	if (!seen)
+		return p->op == P_NOT_EQ || p->op == P_NOT_MATCH || p->op == P_NOT_ANY_OF;
+	return true;
+}
+
+void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+		   const pg_doc *doc, pg_match_cb cb, void *ctx)
+{
+	const lang_query *lq = NULL;
+	TSQueryMatch m;
+	pcre2_match_data *md;
+	size_t i;
+	if (!doc->tree)
+		return;
+	for (i = 0; i < e->count; i++)
+		if (e->langs[i].lang == doc->lang)
+			lq = &e->langs[i];
+	if (!lq)
+		return;
+	md = pcre2_match_data_create(4, NULL);
+	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(doc->tree));
+	while (ts_query_cursor_next_match(cursor, &m)) {
+		const pattern_info *pi = &lq->patterns[m.pattern_index];
+		pg_match out;
+		uint32_t k;
+		bool ok = true;
+		int reported = -1;
+		if (m.capture_count == 0)
+			continue;
+		for (k = 0; k < pi->pred_count && ok; k++)
+			ok = pred_holds(&pi->preds[k], doc, &m, md);
+		if (!ok)
+			continue;
+		for (k = 0; k < m.capture_count; k++)
+			if (m.captures[k].index == lq->match_capture) {
+				reported = (int)k;
+				break;
+			}
+		if (reported < 0)
+			reported = 0;
+		out.rule = pi->rule;
+		out.node = m.captures[reported].node;
+		out.start_byte = ts_node_start_byte(out.node);
+		out.end_byte = ts_node_end_byte(out.node);
+		out.captures = m.captures;
+		out.capture_count = m.capture_count;
+		out.query = lq->query;
+		if (pi->narrow >= 0 && out.end_byte <= doc->len) {
+			uint32_t ms, me;
+			if (regex_search(pi->preds[pi->narrow].re, md, doc->text + out.start_byte,
+					 out.end_byte - out.start_byte, &ms, &me) && me > ms) {
+				out.end_byte = out.start_byte + me;
+				out.start_byte += ms;
+			}
+		}
+		cb(ctx, src, doc, &out);
+	}
+	pcre2_match_data_free(md);
+}
+
+char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl)
+{
+	pg_buf b;
+	const char *p = tmpl;
+	pg_buf_init(&b, 1 << 16);
+	while (*p) {
+		const char *open = strstr(p, "{{"), *close;
+		uint32_t k;
+		if (!open || !(close = strstr(open + 2, "}}"))) {
+			pg_buf_puts(&b, p);
+			break;
+		}
+		pg_buf_put(&b, p, (size_t)(open - p));
+		{
+			const char *name = open + 2;
+			size_t nlen = (size_t)(close - name);
+			bool found = false;
+			while (nlen && *name == ' ') {
+				name++;
+				nlen--;
+			}
+			while (nlen && name[nlen - 1] == ' ')
+				nlen--;
+			for (k = 0; k < m->capture_count && !found; k++) {
+				uint32_t len;
+				const char *cn = ts_query_capture_name_for_id(m->query, m->captures[k].index, &len);
+				const char *s;
+				uint32_t sl, i;
+				if (len != nlen || memcmp(cn, name, len) != 0)
+					continue;
+				found = true;
+				if (!node_text(doc, m->captures[k].node, &s, &sl))
+					continue;
+				/* one line, at most 60 bytes */
+				for (i = 0; i < sl && i < 60 && s[i] != '\n' && s[i] != '\r'; i++)
+					;
+				pg_buf_put(&b, s, i);
+				if (i < sl)
+					pg_buf_puts(&b, "...");
+			}
+			if (!found)
+				pg_buf_put(&b, open, (size_t)(close + 2 - open));
+		}
+		p = close + 2;
+	}
+	return pg_buf_detach(&b);
+}

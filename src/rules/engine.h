@@ -1,0 +1,62 @@
+/*
+ * engine - rules compiled to tree-sitter queries and run over documents.
+ *
+ * All enabled rules of one language are concatenated into one query, so a
+ * document is matched in a single pass whatever the number of rules. Each
+ * rule is first compiled alone, so a broken query is reported at its own
+ * file:line:col and left out instead of breaking its whole language.
+ *
+ * Predicates (#eq?, #not-eq?, #match?, #not-match?, #any-of?, #not-any-of?)
+ * are evaluated here: Debian's libtree-sitter 0.20.7 parses but does not
+ * evaluate them. Regexes are PCRE2, compiled once when the engine is built.
+ *
+ * The reported node of a match is the capture named `match` (else the first
+ * capture). When a #match? predicate tests @match, the finding is narrowed to
+ * the regex's own match inside the node, so a rule on a long string or
+ * comment points at the exact text.
+ *
+ * Thread safety: a built engine is immutable; each thread passes its own
+ * TSQueryCursor to pg_engine_run().
+ */
+#ifndef PG_ENGINE_H
+#define PG_ENGINE_H
+
+#include "rules/rule.h"
+#include "lang/lang.h"
+
+typedef struct pg_engine pg_engine;
+
+/* A raw match: the rule, the span in document bytes, and capture texts for
+ * message interpolation. Spans are narrowed as described above. */
+typedef struct pg_match {
+	const pg_rule *rule;
+	uint32_t start_byte, end_byte; /* document offsets */
+	TSNode node;                   /* the reported node */
+	const TSQueryCapture *captures;
+	uint32_t capture_count;
+	const TSQuery *query; /* for capture names */
+} pg_match;
+
+typedef void (*pg_match_cb)(void *ctx, const pg_source *src, const pg_doc *doc,
+			    const pg_match *m);
+
+/* Build an engine for the enabled rules of `rs` (borrowed; must outlive the
+ * engine). Each rule whose query does not compile is reported through
+ * on_error ("file:line:col: message") and skipped; *bad counts them. */
+int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
+		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
+void pg_engine_free(pg_engine *e);
+
+/* Run every rule of doc's language over the document. When `ranges` is
+ * non-NULL, only matches intersecting these document byte ranges are wanted
+ * (an optimisation: the callback must still filter). */
+void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+		   const pg_doc *doc, pg_match_cb cb, void *ctx);
+
+/* Interpolate {{capture}} placeholders in `tmpl` with captured texts. Owned. */
+char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl);
+
+/* Number of rules with a compiled query, per language name. */
+size_t pg_engine_rule_count(const pg_engine *e, const char *language);
+
+#endif
