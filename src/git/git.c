@@ -1,0 +1,763 @@
+/* git.c - ranges, diffs and blobs through libgit2. */
+#include "git.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pg_repo {
+	git_repository *repo;
+	char *root;
+};
+
+static int git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+	return pg_error_set(PG_EGIT, "%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+int pg_repo_open(pg_repo **out, const char *path)
+{
+	git_repository *repo = NULL;
+	pg_repo *r;
+	const char *where = path ? path : ".";
+	int rc;
+	*out = NULL;
+	git_libgit2_init();
+	rc = git_repository_open_ext(&repo, where, 0, NULL);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+		const char *msg = e && e->message ? e->message : "";
+		if (strstr(msg, "not owned by current user") || strstr(msg, "owner")) {
+			int err = pg_error_set(
+				PG_EGIT,
+				"repository at '%s' is owned by another user; if you trust it, run "
+				"'git config --global --add safe.directory \"$(git -C %s rev-parse --show-toplevel)\"' "
+				"(in a container job, add that step before prgate)",
+				where, where);
+			git_libgit2_shutdown();
+			return err;
+		}
+		if (rc == GIT_ENOTFOUND) {
+			git_libgit2_shutdown();
+			return pg_error_set(PG_EGIT,
+					    "not a git repository: '%s' (or any parent); run prgate inside a clone or pass -C DIR",
+					    where);
+		}
+		rc = git_fail("cannot open repository");
+		git_libgit2_shutdown();
+		return rc;
+	}
+	r = pg_calloc(1, sizeof(*r));
+	r->repo = repo;
+	r->root = pg_strdup(git_repository_workdir(repo) ? git_repository_workdir(repo)
+							 : git_repository_path(repo));
+	*out = r;
+	return 0;
+}
+
+void pg_repo_free(pg_repo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->repo);
+	free(r->root);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *pg_repo_root(const pg_repo *r)
+{
+	return r->root;
+}
+
+bool pg_repo_is_shallow(const pg_repo *r)
+{
+	return git_repository_is_shallow(r->repo) == 1;
+}
+
+static int missing_revision(pg_repo *r, const char *rev)
+{
+	if (pg_repo_is_shallow(r))
+		return pg_error_set(PG_EGIT,
+				    "revision '%s' is not in this shallow clone; fetch more history "
+				    "('git fetch --unshallow', or 'fetch-depth: 0' in actions/checkout)",
+				    rev);
+	return pg_error_set(PG_EGIT, "unknown revision '%s': no such commit in this repository", rev);
+}
+
+/* Resolve `rev` to a commit id. */
+static int resolve_commit(pg_repo *r, const char *rev, git_oid *out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = git_revparse_single(&obj, r->repo, rev);
+	if (rc < 0) {
+		if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC) {
+			if (strcmp(rev, "HEAD") == 0 && git_repository_head_unborn(r->repo) == 1)
+				return pg_error_set(PG_EGIT, "HEAD has no commits yet: commit something first");
+			return missing_revision(r, rev);
+		}
+		return git_fail("cannot resolve revision");
+	}
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0)
+		return pg_error_set(PG_EGIT, "revision '%s' does not name a commit", rev);
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	return 0;
+}
+
+static void oid_hex(char out[41], const git_oid *oid)
+{
+	git_oid_tostr(out, 41, oid);
+}
+
+/* The default base: the upstream of the current branch, else the remote's
+ * default branch (origin/HEAD), else origin/main, origin/master. */
+static int default_base(pg_repo *r, char **name)
+{
+	git_reference *head = NULL, *up = NULL, *sym = NULL;
+	static const char *const fallbacks[] = { "refs/remotes/origin/main", "refs/remotes/origin/master",
+						 NULL };
+	size_t i;
+	*name = NULL;
+	if (git_repository_head(&head, r->repo) == 0) {
+		if (git_reference_is_branch(head) && git_branch_upstream(&up, head) == 0) {
+			*name = pg_strdup(git_reference_name(up));
+			git_reference_free(up);
+		}
+		git_reference_free(head);
+	}
+	if (!*name && git_reference_lookup(&sym, r->repo, "refs/remotes/origin/HEAD") == 0) {
+		const char *t = git_reference_symbolic_target(sym);
+		if (t)
+			*name = pg_strdup(t);
+		git_reference_free(sym);
+	}
+	for (i = 0; !*name && fallbacks[i]; i++) {
+		git_reference *ref;
+		if (git_reference_lookup(&ref, r->repo, fallbacks[i]) == 0) {
+			*name = pg_strdup(fallbacks[i]);
+			git_reference_free(ref);
+		}
+	}
+	if (!*name)
+		return pg_error_set(PG_EUSAGE,
+				    "no range given and no upstream or origin default branch found; "
+				    "name one, for example 'prgate check main..' or 'prgate check HEAD~1..'");
+	return 0;
+}
+
+static const char *short_ref(const char *name)
+{
+	if (pg_str_starts_with(name, "refs/remotes/"))
+		return name + 13;
+	if (pg_str_starts_with(name, "refs/heads/"))
+		return name + 11;
+	return name;
+}
+
+int pg_repo_resolve_range(pg_repo *r, const char *spec, pg_range *out, char **notice)
+{
+	git_oid a, b, mb;
+	char *left = NULL, *right = NULL;
+	const char *dots;
+	int err = 0;
+	bool symmetric = false;
+
+	*notice = NULL;
+	memset(out, 0, sizeof(*out));
+	if (!spec || !*spec) {
+		char *base_name = NULL;
+		if ((err = default_base(r, &base_name)) < 0)
+			return err;
+		if ((err = resolve_commit(r, base_name, &a)) < 0 || (err = resolve_commit(r, "HEAD", &b)) < 0) {
+			free(base_name);
+			return err;
+		}
+		if (git_merge_base(&mb, r->repo, &a, &b) < 0) {
+			err = pg_error_set(PG_EGIT, "HEAD and %s have no common ancestor%s",
+					   short_ref(base_name),
+					   pg_repo_is_shallow(r) ? " in this shallow clone (fetch more history)" : "");
+			free(base_name);
+			return err;
+		}
+		oid_hex(out->base, &mb);
+		oid_hex(out->head, &b);
+		out->spec = pg_printf_alloc("%.12s..HEAD", out->base);
+		out->description = pg_printf_alloc("merge base with %s (%.12s) ..HEAD", short_ref(base_name),
+						   out->base);
+		*notice = pg_printf_alloc("prgate: no range given; checking %s..HEAD (the merge base with %s)",
+					  (char[13]){ 0 }, short_ref(base_name));
+		free(*notice);
+		*notice = pg_printf_alloc("prgate: no range given; checking %.12s..HEAD (the merge base with %s)",
+					  out->base, short_ref(base_name));
+		free(base_name);
+		return 0;
+	}
+	out->spec = pg_strdup(spec);
+	if ((dots = strstr(spec, "..."))) {
+		symmetric = true;
+		left = pg_strndup(spec, (size_t)(dots - spec));
+		right = pg_strdup(dots + 3);
+	} else if ((dots = strstr(spec, ".."))) {
+		left = pg_strndup(spec, (size_t)(dots - spec));
+		right = pg_strdup(dots + 2);
+	}
+	if (!left) {
+		/* A single commit C means C^..C (the first parent for merges). */
+		git_commit *c = NULL;
+		if ((err = resolve_commit(r, spec, &b)) < 0)
+			goto done;
+		if (git_commit_lookup(&c, r->repo, &b) < 0) {
+			err = git_fail("cannot read commit");
+			goto done;
+		}
+		if (git_commit_parentcount(c) > 0)
+			oid_hex(out->base, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+		oid_hex(out->head, &b);
+		out->description = pg_printf_alloc("%s^..%s", spec, spec);
+		goto done;
+	}
+	if ((err = resolve_commit(r, *left ? left : "HEAD", &a)) < 0 ||
+	    (err = resolve_commit(r, *right ? right : "HEAD", &b)) < 0)
+		goto done;
+	if (symmetric) {
+		if (git_merge_base(&mb, r->repo, &a, &b) < 0) {
+			err = pg_error_set(PG_EGIT, "'%s' and '%s' have no common ancestor%s", left, right,
+					   pg_repo_is_shallow(r) ? " in this shallow clone (fetch more history)" : "");
+			goto done;
+		}
+		a = mb;
+	}
+	oid_hex(out->base, &a);
+	oid_hex(out->head, &b);
+	out->description = pg_strdup(spec);
+done:
+	free(left);
+	free(right);
+	return err;
+}
+
+int pg_repo_staged_range(pg_repo *r, pg_range *out)
+{
+	git_oid head;
+	memset(out, 0, sizeof(*out));
+	out->staged = true;
+	out->spec = pg_strdup("--staged");
+	out->description = pg_strdup("HEAD..index (staged changes)");
+	if (git_reference_name_to_id(&head, r->repo, "HEAD") == 0)
+		oid_hex(out->base, &head);
+	return 0;
+}
+
+static int tree_of(pg_repo *r, const char *hex, git_tree **out)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	int rc;
+	*out = NULL;
+	if (!hex[0])
+		return 0; /* the empty tree */
+	if (git_oid_fromstr(&oid, hex) < 0 || git_commit_lookup(&c, r->repo, &oid) < 0)
+		return missing_revision(r, hex);
+	rc = git_commit_tree(out, c);
+	git_commit_free(c);
+	return rc < 0 ? git_fail("cannot read tree") : 0;
+}
+
+int pg_repo_read_blob(pg_repo *r, const unsigned char raw[20], size_t max, char **out, size_t *len)
+{
+	git_oid oid;
+	git_blob *blob = NULL;
+	git_object_size_t size;
+	*out = NULL;
+	*len = 0;
+	git_oid_fromraw(&oid, raw);
+	if (git_blob_lookup(&blob, r->repo, &oid) < 0) {
+		char hex[41];
+		oid_hex(hex, &oid);
+		return pg_error_set(PG_EGIT, "cannot read object %s: %s (is the repository corrupted?)", hex,
+				    git_error_last() ? git_error_last()->message : "not found");
+	}
+	size = git_blob_rawsize(blob);
+	if (max && size > max) {
+		git_blob_free(blob);
+		return pg_error_set(PG_ELIMIT, "blob larger than %zu bytes", max);
+	}
+	*out = pg_malloc((size_t)size + 1);
+	memcpy(*out, git_blob_rawcontent(blob), (size_t)size);
+	(*out)[size] = '\0';
+	*len = (size_t)size;
+	git_blob_free(blob);
+	return 0;
+}
+
+static bool is_binary(const char *s, size_t n)
+{
+	/* git's heuristic: a NUL byte in the first 8000 bytes */
+	return memchr(s, '\0', n < 8000 ? n : 8000) != NULL;
+}
+
+typedef struct line_collector {
+	pg_vec ranges; /* pg_line_range */
+	uint32_t added, deleted;
+} line_collector;
+
+static void add_line(line_collector *lc, uint32_t line)
+{
+	pg_line_range *last = lc->ranges.len ? PG_VEC_AT(&lc->ranges, pg_line_range, lc->ranges.len - 1) : NULL;
+	if (last && last->end + 1 == line) {
+		last->end = line;
+		return;
+	}
+	last = pg_vec_push(&lc->ranges);
+	last->start = last->end = line;
+}
+
+static int line_cb(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *p)
+{
+	line_collector *lc = p;
+	(void)d;
+	(void)h;
+	if (l->origin == GIT_DIFF_LINE_ADDITION) {
+		add_line(lc, (uint32_t)l->new_lineno);
+		lc->added++;
+	} else if (l->origin == GIT_DIFF_LINE_DELETION) {
+		lc->deleted++;
+	}
+	return 0;
+}
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+	uint32_t c = 0;
+	const char *p = s, *end = s + n;
+	if (n == 0)
+		return 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		c++;
+		p++;
+	}
+	return s[n - 1] == '\n' ? c : c + 1;
+}
+
+/* Diff two texts and collect the new-side numbers of added lines. */
+static int diff_texts(const char *old, size_t old_len, const char *new_text, size_t new_len,
+		      bool ignore_ws, line_collector *lc)
+{
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.context_lines = 0;
+	o.flags = GIT_DIFF_FORCE_TEXT;
+	if (ignore_ws)
+		o.flags |= GIT_DIFF_IGNORE_WHITESPACE | GIT_DIFF_IGNORE_WHITESPACE_EOL |
+			   GIT_DIFF_IGNORE_BLANK_LINES;
+	if (git_diff_buffers(old, old_len, NULL, new_text, new_len, NULL, &o, NULL, NULL, NULL, line_cb,
+			     lc) < 0)
+		return git_fail("cannot diff blobs");
+	return 0;
+}
+
+static void set_collected(pg_file *f, line_collector *lc)
+{
+	f->added = lc->ranges.items;
+	f->added_count = lc->ranges.len;
+	f->lines_added = lc->added;
+	f->lines_deleted = lc->deleted;
+}
+
+/* Fill a pg_file's lines and content from its delta. */
+static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *opts, pg_file *f)
+{
+	char *new_text = NULL, *old_text = NULL;
+	size_t new_len = 0, old_len = 0;
+	line_collector lc;
+	int err = 0;
+	bool has_new = f->status != PG_FILE_DELETED;
+	bool has_old = f->status != PG_FILE_ADDED && !git_oid_is_zero(&d->old_file.id);
+
+	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
+	lc.added = lc.deleted = 0;
+	if (f->new_mode == GIT_FILEMODE_COMMIT || f->old_mode == GIT_FILEMODE_COMMIT) {
+		f->skip_reason = "submodule";
+		return 0;
+	}
+	if (f->new_mode == GIT_FILEMODE_LINK || (!has_new && f->old_mode == GIT_FILEMODE_LINK)) {
+		f->skip_reason = "symlink";
+		return 0;
+	}
+	if (has_new) {
+		git_odb *odb;
+		size_t size = 0;
+		git_object_t type;
+		if (git_repository_odb(&odb, r->repo) == 0) {
+			if (git_odb_read_header(&size, &type, odb, &d->new_file.id) < 0) {
+				git_odb_free(odb);
+				char hex[41];
+				oid_hex(hex, &d->new_file.id);
+				return pg_error_set(PG_EGIT, "cannot read object %s for '%s': %s (is the repository corrupted?)",
+						    hex, f->path, git_error_last() ? git_error_last()->message : "missing");
+			}
+			git_odb_free(odb);
+		}
+		if (opts->max_file_size && size > opts->max_file_size) {
+			f->skip_reason = "too-large";
+			return 0;
+		}
+		if (!has_old && !opts->load_content && opts->defer && opts->defer(f->path)) {
+			f->added = pg_malloc(sizeof(pg_line_range));
+			f->added[0].start = 1;
+			f->added[0].end = UINT32_MAX;
+			f->added_count = 1;
+			return 0;
+		}
+		if ((err = pg_repo_read_blob(r, d->new_file.id.id, 0, &new_text, &new_len)) < 0)
+			return err;
+		if (is_binary(new_text, new_len)) {
+			f->skip_reason = "binary";
+			free(new_text);
+			return 0;
+		}
+	}
+	if (has_old) {
+		if ((err = pg_repo_read_blob(r, d->old_file.id.id, opts->max_file_size ? opts->max_file_size * 4 : 0,
+					     &old_text, &old_len)) < 0) {
+			if (err != PG_ELIMIT) {
+				free(new_text);
+				return err;
+			}
+			err = 0;
+			old_text = NULL;
+		}
+		if (old_text && is_binary(old_text, old_len) && !has_new) {
+			f->skip_reason = "binary";
+			goto done;
+		}
+	}
+	if (!has_new) {
+		f->lines_deleted = old_text ? count_lines(old_text, old_len) : 0;
+		goto done;
+	}
+	if (!old_text) {
+		uint32_t n = count_lines(new_text, new_len);
+		if (n) {
+			pg_line_range *lr = pg_vec_push(&lc.ranges);
+			lr->start = 1;
+			lr->end = n;
+		}
+		lc.added = n;
+	} else if ((err = diff_texts(old_text, old_len, new_text, new_len, opts->ignore_whitespace, &lc)) < 0) {
+		goto done;
+	}
+	set_collected(f, &lc);
+	lc.ranges.items = NULL;
+	if (opts->load_content) {
+		f->content = new_text;
+		f->content_len = new_len;
+		new_text = NULL;
+	}
+done:
+	pg_vec_dispose(&lc.ranges);
+	free(new_text);
+	free(old_text);
+	return err;
+}
+
+static pg_file_status map_status(git_delta_t s)
+{
+	switch (s) {
+	case GIT_DELTA_ADDED: return PG_FILE_ADDED;
+	case GIT_DELTA_DELETED: return PG_FILE_DELETED;
+	case GIT_DELTA_RENAMED: return PG_FILE_RENAMED;
+	case GIT_DELTA_COPIED: return PG_FILE_COPIED;
+	case GIT_DELTA_TYPECHANGE: return PG_FILE_TYPECHANGE;
+	default: return PG_FILE_MODIFIED;
+	}
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const pg_file *)a)->path, ((const pg_file *)b)->path);
+}
+
+int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg_vec *files)
+{
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff *diff = NULL;
+	git_index *index = NULL;
+	git_diff_options o;
+	git_diff_find_options fo;
+	size_t i, n, first = files->len;
+	int err;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+
+	if ((err = tree_of(r, range->base, &old_tree)) < 0)
+		goto done;
+	o.context_lines = 0;
+	o.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (range->staged) {
+		if (git_repository_index(&index, r->repo) < 0) {
+			err = git_fail("cannot read the index");
+			goto done;
+		}
+		if (git_diff_tree_to_index(&diff, r->repo, old_tree, index, &o) < 0) {
+			err = git_fail("cannot diff the index");
+			goto done;
+		}
+	} else {
+		if ((err = tree_of(r, range->head, &new_tree)) < 0)
+			goto done;
+		if (git_diff_tree_to_tree(&diff, r->repo, old_tree, new_tree, &o) < 0) {
+			err = git_fail("cannot diff trees");
+			goto done;
+		}
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_find_similar(diff, &fo) < 0) {
+		err = git_fail("cannot detect renames");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		pg_file *f = pg_vec_push(files);
+		f->status = map_status(d->status);
+		f->path = pg_strdup(d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path);
+		if ((d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED) &&
+		    strcmp(d->old_file.path, d->new_file.path) != 0)
+			f->old_path = pg_strdup(d->old_file.path);
+		f->old_mode = d->old_file.mode;
+		f->new_mode = d->new_file.mode;
+		f->mode_changed = d->old_file.mode && d->new_file.mode && d->old_file.mode != d->new_file.mode;
+		memcpy(f->new_oid, d->new_file.id.id, 20);
+		memcpy(f->old_oid, d->old_file.id.id, 20);
+		if (f->status == PG_FILE_DELETED)
+			f->skip_reason = "deleted";
+		if ((err = load_delta(r, d, opts, f)) < 0)
+			goto done;
+	}
+	qsort(PG_VEC_AT(files, pg_file, first), files->len - first, sizeof(pg_file), file_cmp);
+done:
+	git_diff_free(diff);
+	git_index_free(index);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	return err;
+}
+
+typedef struct list_ctx {
+	pg_repo *r;
+	const pg_diff_opts *opts;
+	pg_vec *files;
+	int err;
+} list_ctx;
+
+static int list_cb(const char *root, const git_tree_entry *e, void *p)
+{
+	list_ctx *c = p;
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	pg_file *f;
+	git_diff_delta d;
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		return 0;
+	f = pg_vec_push(c->files);
+	f->path = pg_printf_alloc("%s%s", root, git_tree_entry_name(e));
+	f->status = PG_FILE_UNCHANGED;
+	f->old_mode = f->new_mode = mode;
+	memcpy(f->new_oid, git_tree_entry_id(e)->id, 20);
+	memcpy(f->old_oid, git_tree_entry_id(e)->id, 20);
+	memset(&d, 0, sizeof(d));
+	d.status = GIT_DELTA_ADDED;
+	d.new_file.id = *git_tree_entry_id(e);
+	d.new_file.mode = mode;
+	f->status = PG_FILE_ADDED; /* every line counts as in scope */
+	if ((c->err = load_delta(c->r, &d, c->opts, f)) < 0)
+		return -1;
+	f->status = PG_FILE_UNCHANGED;
+	f->lines_added = 0;
+	return 0;
+}
+
+int pg_repo_list_head(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg_vec *files)
+{
+	git_tree *tree = NULL;
+	list_ctx c = { r, opts, files, 0 };
+	size_t first = files->len;
+	int err;
+	if (range->staged)
+		return pg_error_set(PG_EUSAGE, "--filter all scans a commit; it does not combine with --staged");
+	if ((err = tree_of(r, range->head, &tree)) < 0)
+		return err;
+	git_tree_walk(tree, GIT_TREEWALK_PRE, list_cb, &c);
+	git_tree_free(tree);
+	qsort(PG_VEC_AT(files, pg_file, first), files->len - first, sizeof(pg_file), file_cmp);
+	return c.err;
+}
+
+int pg_repo_read_file(pg_repo *r, const char *rev_hex, const char *path, size_t max, char **out,
+		      size_t *len)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	int err;
+	*out = NULL;
+	*len = 0;
+	if (!rev_hex[0]) {
+		git_index *index;
+		const git_index_entry *ie;
+		if (git_repository_index(&index, r->repo) < 0)
+			return git_fail("cannot read the index");
+		ie = git_index_get_bypath(index, path, 0);
+		if (!ie) {
+			git_index_free(index);
+			return pg_error_set(PG_ENOTFOUND, "'%s' is not in the index", path);
+		}
+		err = pg_repo_read_blob(r, ie->id.id, max, out, len);
+		git_index_free(index);
+		return err;
+	}
+	if ((err = tree_of(r, rev_hex, &tree)) < 0)
+		return err;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+		git_tree_free(tree);
+		return pg_error_set(PG_ENOTFOUND, "'%s' does not exist in %.12s", path, rev_hex);
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		err = pg_error_set(PG_ENOTFOUND, "'%s' is not a file in %.12s", path, rev_hex);
+	else
+		err = pg_repo_read_blob(r, git_tree_entry_id(entry)->id, max, out, len);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return err;
+}
+
+typedef struct walk_ctx {
+	pg_repo *r;
+	bool (*want)(void *, const char *);
+	int (*cb)(void *, const char *, const char *, size_t);
+	void *ctx;
+	size_t max;
+	uint64_t deadline;
+	int err;
+} walk_ctx;
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *p)
+{
+	walk_ctx *w = p;
+	char *path, *text = NULL;
+	size_t len;
+	int rc = 0;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+		return 0;
+	if (w->deadline && pg_time_usec() > w->deadline) {
+		w->err = pg_error_set(PG_ELIMIT, "time limit reached while searching the tree");
+		return -1;
+	}
+	path = pg_printf_alloc("%s%s", root, git_tree_entry_name(e));
+	if (!w->want || w->want(w->ctx, path)) {
+		if (pg_repo_read_blob(w->r, git_tree_entry_id(e)->id, w->max, &text, &len) == 0 &&
+		    !is_binary(text, len))
+			rc = w->cb(w->ctx, path, text, len);
+		free(text);
+	}
+	free(path);
+	return rc ? -1 : 0;
+}
+
+int pg_repo_walk_tree(pg_repo *r, const char *rev_hex, bool (*want)(void *ctx, const char *path),
+		      int (*cb)(void *ctx, const char *path, const char *text, size_t len), void *ctx,
+		      size_t max_file_size, uint64_t deadline)
+{
+	git_tree *tree = NULL;
+	walk_ctx w = { r, want, cb, ctx, max_file_size, deadline, 0 };
+	int err;
+	if (!rev_hex[0]) {
+		/* the index: write it as a tree in memory is not possible without
+		 * writing objects; fall back to HEAD */
+		git_oid head;
+		char hex[41];
+		if (git_reference_name_to_id(&head, r->repo, "HEAD") < 0)
+			return 0;
+		oid_hex(hex, &head);
+		return pg_repo_walk_tree(r, hex, want, cb, ctx, max_file_size, deadline);
+	}
+	if ((err = tree_of(r, rev_hex, &tree)) < 0)
+		return err;
+	git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w);
+	git_tree_free(tree);
+	return w.err;
+}
+
+int pg_repo_walk_commits(pg_repo *r, const pg_range *range,
+			 int (*cb)(void *ctx, const char *sha, const char *author, const char *email,
+				   const char *message),
+			 void *ctx)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int err = 0;
+	if (range->staged || !range->head[0])
+		return 0;
+	if (git_revwalk_new(&walk, r->repo) < 0)
+		return git_fail("cannot walk commits");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_oid_fromstr(&oid, range->head);
+	git_revwalk_push(walk, &oid);
+	if (range->base[0]) {
+		git_oid_fromstr(&oid, range->base);
+		git_revwalk_hide(walk, &oid);
+	}
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *c;
+		char hex[41];
+		const git_signature *a;
+		if (git_commit_lookup(&c, r->repo, &oid) < 0)
+			continue;
+		oid_hex(hex, &oid);
+		a = git_commit_author(c);
+		err = cb(ctx, hex, a && a->name ? a->name : "", a && a->email ? a->email : "",
+			 git_commit_message(c) ? git_commit_message(c) : "");
+		git_commit_free(c);
+		if (err)
+			break;
+	}
+	git_revwalk_free(walk);
+	return err < 0 ? err : 0;
+}
+
+int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **ranges, size_t *count)
+{
+	char *old_text = NULL, *new_text = NULL;
+	size_t old_len = 0, new_len = 0;
+	line_collector lc;
+	int err;
+	static const unsigned char zero[20];
+	*ranges = NULL;
+	*count = 0;
+	if (!memcmp(f->old_oid, zero, 20) || !memcmp(f->new_oid, zero, 20))
+		return 0;
+	if ((err = pg_repo_read_blob(r, f->old_oid, 0, &old_text, &old_len)) < 0)
+		return err;
+	if ((err = pg_repo_read_blob(r, f->new_oid, 0, &new_text, &new_len)) < 0) {
+		free(old_text);
+		return err;
+	}
+	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
+	lc.added = lc.deleted = 0;
+	err = diff_texts(old_text, old_len, new_text, new_len, true, &lc);
+	free(old_text);
+	free(new_text);
+	if (err < 0) {
+		pg_vec_dispose(&lc.ranges);
+		return err;
+	}
+	*ranges = lc.ranges.items;
+	*count = lc.ranges.len;
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * git - the repository stage: libgit2 turns a range into changed files.
+ *
+ * This is the only module that includes git2.h. It resolves what the user
+ * typed into two commits, walks the tree-to-tree diff (renames detected,
+ * context 0), and for every changed file records the new-side line numbers
+ * of added lines and reads the new blob from the object database, never
+ * from the work tree: no clean/smudge or textconv filter, no hook, nothing
+ * from the repository is ever executed.
+ *
+ * Ownership: pg_repo owns the libgit2 repository; pg_files appended to a
+ * vector are owned by the caller (pg_file_dispose).
+ */
+#ifndef PG_GIT_H
+#define PG_GIT_H
+
+#include "model/model.h"
+
+typedef struct pg_repo pg_repo;
+
+/* Open the repository containing `path` (NULL: the current directory).
+ * Errors explain the fix: not a repository; owned by another user
+ * (safe.directory). */
+int pg_repo_open(pg_repo **out, const char *path);
+void pg_repo_free(pg_repo *repo);
+/* The work tree root with a trailing '/', or the git dir for bare repos. */
+const char *pg_repo_root(const pg_repo *repo);
+bool pg_repo_is_shallow(const pg_repo *repo);
+
+/* Resolve a range spec: "A..B", "A...B" (from the merge base), "A.."
+ * (to HEAD), "C" (C^..C), or NULL/"" (the merge base with the upstream or
+ * the remote's default branch, up to HEAD). Fills out->base/head/spec/
+ * description. *notice (owned, may be NULL) is a line to show the user when
+ * the range was chosen for them. */
+int pg_repo_resolve_range(pg_repo *repo, const char *spec, pg_range *out, char **notice);
+/* The range for `--staged`: HEAD (or the empty tree) against the index. */
+int pg_repo_staged_range(pg_repo *repo, pg_range *out);
+
+/* pg_diff_opts - how to walk the diff.
+ *   max_file_size       - larger blobs are skipped as "too-large" (0: no limit)
+ *   ignore_whitespace   - diff ignoring whitespace changes (for stakes) */
+typedef struct pg_diff_opts {
+	size_t max_file_size;
+	bool ignore_whitespace;
+	bool load_content;
+	/* For added files where this returns true, the blob is not read here:
+	 * added = {1, UINT32_MAX} and the reader counts lines and checks for
+	 * binary content when it loads the file (each blob read once). */
+	bool (*defer)(const char *path);
+} pg_diff_opts;
+
+/* Append one pg_file per changed path of `range` to `files` (a pg_vec of
+ * pg_file), sorted by path. Binary, symlink and submodule entries get a
+ * skip_reason. Content is loaded when opts->load_content. */
+int pg_repo_diff(pg_repo *repo, const pg_range *range, const pg_diff_opts *opts, pg_vec *files);
+
+/* Every blob of the head commit as a pg_file with status UNCHANGED and all
+ * lines "added" (a full scan, --filter all). */
+int pg_repo_list_head(pg_repo *repo, const pg_range *range, const pg_diff_opts *opts,
+		      pg_vec *files);
+
+/* Read `path` as of commit `rev_hex` ("" = the index). *out is owned and
+ * NUL-terminated. PG_ENOTFOUND when absent; PG_ELIMIT when over max. */
+int pg_repo_read_file(pg_repo *repo, const char *rev_hex, const char *path, size_t max, char **out,
+		      size_t *len);
+/* Read a blob by raw id. */
+int pg_repo_read_blob(pg_repo *repo, const unsigned char oid[20], size_t max, char **out,
+		      size_t *len);
+
+/* Call cb for every regular file of commit `rev_hex` whose path matches
+ * `want` (may be NULL: all). Stops when cb returns non-zero or the deadline
+ * (pg_time_usec() value, 0 = none) passes (then PG_ELIMIT). */
+int pg_repo_walk_tree(pg_repo *repo, const char *rev_hex,
+		      bool (*want)(void *ctx, const char *path),
+		      int (*cb)(void *ctx, const char *path, const char *text, size_t len),
+		      void *ctx, size_t max_file_size, uint64_t deadline);
+
+/* Commits in the range (base exclusive, head inclusive), oldest first:
+ * calls cb with the sha, author name and email, and message. */
+int pg_repo_walk_commits(pg_repo *repo, const pg_range *range,
+			 int (*cb)(void *ctx, const char *sha, const char *author,
+				   const char *email, const char *message),
+			 void *ctx);
+
+/* Added lines of a file when whitespace is ignored: fills *ranges (owned). */
+int pg_repo_diff_file_ignoring_ws(pg_repo *repo, const pg_file *f, pg_line_range **ranges,
+				  size_t *count);
+
+#endif
