@@ -1,0 +1,422 @@
+/* analysis.c - run the stages over the changed files, in parallel. */
+#include "analysis.h"
+#include "rules/suppress.h"
+#include "git/git.h"
+#include "lang/lang.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const filter_names[] = { "added", "context", "file", "all" };
+
+const char *pg_filter_name(pg_filter f)
+{
+	return filter_names[f];
+}
+
+int pg_filter_parse(const char *s, pg_filter *out)
+{
+	int i;
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, filter_names[i]) == 0) {
+			*out = (pg_filter)i;
+			return 0;
+		}
+	return pg_error_set(PG_EUSAGE, "unknown filter '%s' (expected added, context, file or all)", s);
+}
+
+void pg_analysis_opts_init(pg_analysis_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->filter = PG_FILTER_ADDED;
+	o->max_file_size = 2u << 20;
+	o->parse_timeout_us = 5u * 1000 * 1000;
+	o->max_findings_per_file = 200;
+}
+
+static bool glob_any(char *const *globs, const char *path)
+{
+	size_t i;
+	if (!globs)
+		return false;
+	for (i = 0; globs[i]; i++)
+		if (pg_glob_match(globs[i], path))
+			return true;
+	return false;
+}
+
+bool pg_analysis_is_test_path(const pg_analysis_opts *opts, const char *path)
+{
+	const pg_lang *lang = pg_lang_for_path(path);
+	size_t i;
+	if (!lang)
+		return false;
+	for (i = 0; pg_languages[i]; i++)
+		if (pg_languages[i] == lang)
+			break;
+	if (opts && opts->paths && i < 8 && opts->paths->test_paths[i])
+		return glob_any(opts->paths->test_paths[i], path);
+	return glob_any((char *const *)lang->test_paths, path);
+}
+
+/* file_job - one file's work and its output, merged in order after the run. */
+typedef struct file_job {
+	pg_file *file;
+	pg_vec findings; /* pg_finding */
+	bool has_suppressions;
+	bool analysed;
+} file_job;
+
+typedef struct run_ctx {
+	struct pg_repo *repo;
+	const pg_ruleset *rules;
+	const pg_engine *engine;
+	const pg_analysis_opts *opts;
+	file_job *jobs;
+	size_t count;
+	size_t next;
+	pthread_mutex_t lock; /* guards next and repository reads */
+	bool deadline_hit;
+} run_ctx;
+
+/* match_ctx - what the match callback needs for one file. */
+typedef struct match_ctx {
+	run_ctx *run;
+	file_job *job;
+} match_ctx;
+
+static char *enclosing_function(const pg_doc *doc, TSNode node)
+{
+	TSNode n = node;
+	size_t i;
+	if (!doc->lang->function_name)
+		return NULL;
+	while (!ts_node_is_null(n)) {
+		const char *t = ts_node_type(n);
+		for (i = 0; doc->lang->function_nodes[i]; i++)
+			if (strcmp(t, doc->lang->function_nodes[i]) == 0) {
+				char *name = doc->lang->function_name(doc, n);
+				if (name)
+					return name;
+			}
+		n = ts_node_parent(n);
+	}
+	return NULL;
+}
+
+static bool in_scope(const pg_analysis_opts *opts, const pg_file *f, uint32_t line, uint32_t end_line)
+{
+	switch (opts->filter) {
+	case PG_FILTER_ADDED: return pg_file_range_touches_added(f, line, end_line, 0);
+	case PG_FILTER_CONTEXT: return pg_file_range_touches_added(f, line, end_line, 3);
+	default: return true;
+	}
+}
+
+static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_match *m)
+{
+	match_ctx *mc = p;
+	const pg_rule *rule = m->rule;
+	pg_file *f = mc->job->file;
+	pg_finding *fd;
+	uint32_t line, col, end_line, end_col, len, i;
+	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
+	const char *text;
+	int sev;
+
+	if (rule->include && !glob_any(rule->include, f->path))
+		return;
+	if (rule->exclude && glob_any(rule->exclude, f->path))
+		return;
+	pg_source_position(src, doc, m->start_byte, &line, &col);
+	pg_source_position(src, doc, end, &end_line, &end_col);
+	end_col++; /* exclusive end column */
+	bool out_of_scope = !in_scope(mc->run->opts, f, line, end_line);
+	/* Out-of-scope findings are kept only while suppressions are matched, so
+	 * a comment silencing an old finding is not called unused. */
+	if (out_of_scope && !mc->job->has_suppressions)
+		return;
+	if (!rule->in_tests && doc->lang->in_test && doc->lang->in_test(doc, m->node))
+		return;
+	if (!rule->in_tests && doc->in_test)
+		return;
+	/* the same rule on the same span (several patterns of one rule) */
+	for (i = 0; i < mc->job->findings.len; i++) {
+		pg_finding *o = PG_VEC_AT(&mc->job->findings, pg_finding, i);
+		if (o->rule == rule && o->line == line && o->column == col && o->end_line == end_line &&
+		    o->end_column == end_col)
+			return;
+	}
+	fd = pg_vec_push(&mc->job->findings);
+	fd->rule = rule;
+	fd->out_of_scope = out_of_scope;
+	sev = mc->run->opts->severity_override
+		      ? mc->run->opts->severity_override(mc->run->opts->override_ctx, rule->id)
+		      : -1;
+	fd->severity = sev > 0 ? (pg_severity)sev : rule->severity;
+	fd->message = pg_match_format(m, doc, rule->message);
+	fd->path = f->path;
+	fd->line = line;
+	fd->column = col;
+	fd->end_line = end_line;
+	fd->end_column = end_col;
+	text = pg_source_line(src, line, &len);
+	fd->snippet = pg_strndup(text, len);
+	fd->context = enclosing_function(doc, m->node);
+	fd->fingerprint = pg_fingerprint(rule->id, f->path, fd->context, doc->text + m->start_byte,
+					 m->end_byte - m->start_byte);
+	if (rule->fix)
+		fd->fix = pg_match_format(m, doc, rule->fix);
+}
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+	uint32_t c = 0;
+	size_t i;
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n')
+			c++;
+	return s[n - 1] == '\n' ? c : c + 1;
+}
+
+static int load_content(run_ctx *run, pg_file *f)
+{
+	int err = 0;
+	if (f->content)
+		return 0;
+	pthread_mutex_lock(&run->lock);
+	err = pg_repo_read_blob(run->repo, f->new_oid, run->opts->max_file_size, &f->content,
+				&f->content_len);
+	pthread_mutex_unlock(&run->lock);
+	if (err == PG_ELIMIT) {
+		f->skip_reason = "too-large";
+		return 0;
+	}
+	if (err < 0)
+		return err;
+	if (memchr(f->content, '\0', f->content_len < 8000 ? f->content_len : 8000)) {
+		f->skip_reason = "binary";
+		free(f->content);
+		f->content = NULL;
+		f->content_len = 0;
+	}
+	return 0;
+}
+
+static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor *cursor)
+{
+	pg_file *f = job->file;
+	pg_source src;
+	match_ctx mc = { run, job };
+	size_t i;
+
+	if (f->skip_reason || !f->lang)
+		return;
+	if (run->opts->deadline_us && pg_time_usec() > run->opts->deadline_us) {
+		f->skip_reason = "time-limit";
+		run->deadline_hit = true;
+		return;
+	}
+	if (load_content(run, f) < 0) {
+		f->skip_reason = "unreadable";
+		return;
+	}
+	if (f->skip_reason)
+		return;
+	if (f->added_count == 1 && f->added[0].end == UINT32_MAX) {
+		uint32_t n = count_lines(f->content, f->content_len);
+		if (f->status != PG_FILE_UNCHANGED)
+			f->lines_added = n;
+		f->added[0].end = n ? n : 1;
+	}
+	job->has_suppressions = pg_suppress_present(f->content, f->content_len);
+	pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, parser,
+			run->opts->parse_timeout_us);
+	if (src.timed_out) {
+		f->skip_reason = "parse-timeout";
+		pg_source_dispose(&src);
+		return;
+	}
+	PG_SOURCE_DOC(&src, 0)->in_test = pg_analysis_is_test_path(run->opts, f->path);
+	for (i = 0; i < src.docs.len; i++) {
+		pg_doc *d = PG_SOURCE_DOC(&src, i);
+		if (i > 0 && d->parent >= 0)
+			d->in_test = PG_SOURCE_DOC(&src, (size_t)d->parent)->in_test;
+		pg_engine_run(run->engine, cursor, &src, d, on_match, &mc);
+	}
+	if (job->has_suppressions)
+		pg_suppress_apply(&src, run->rules, &job->findings, f, run->opts->filter == PG_FILTER_CONTEXT ? 3 : 0,
+				  run->opts->filter == PG_FILTER_ADDED || run->opts->filter == PG_FILTER_CONTEXT);
+	job->analysed = true;
+	pg_source_dispose(&src);
+}
+
+static void *worker(void *p)
+{
+	run_ctx *run = p;
+	TSParser *parser = ts_parser_new();
+	TSQueryCursor *cursor = ts_query_cursor_new();
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&run->lock);
+		i = run->next++;
+		pthread_mutex_unlock(&run->lock);
+		if (i >= run->count)
+			break;
+		analyse(run, &run->jobs[i], parser, cursor);
+		/* memory is released file by file: keep no content */
+		free(run->jobs[i].file->content);
+		run->jobs[i].file->content = NULL;
+	}
+	ts_query_cursor_delete(cursor);
+	ts_parser_delete(parser);
+	return NULL;
+}
+
+pg_finding *pg_result_add_builtin(pg_result *r, const pg_ruleset *rules, const char *rule_id,
+				  const char *path, uint32_t line, uint32_t end_line, const char *message)
+{
+	const pg_rule *rule = pg_ruleset_find(rules, rule_id);
+	pg_finding *f;
+	if (!rule || !rule->enabled)
+		return NULL;
+	f = pg_vec_push(&r->findings);
+	f->rule = rule;
+	f->severity = rule->severity;
+	f->message = pg_strdup(message);
+	f->path = path;
+	f->line = line;
+	f->column = 1;
+	f->end_line = end_line ? end_line : line;
+	f->end_column = 1;
+	f->snippet = pg_strdup("");
+	f->fingerprint = pg_fingerprint(rule_id, path, NULL, message, strlen(message));
+	return f;
+}
+
+static void cap_findings(const pg_analysis_opts *opts, const pg_ruleset *rules, file_job *job,
+			 pg_result *r)
+{
+	size_t i;
+	uint32_t kept = 0, dropped = 0;
+	for (i = 0; i < job->findings.len; i++) {
+		pg_finding *f = PG_VEC_AT(&job->findings, pg_finding, i);
+		if (opts->max_findings_per_file && kept >= opts->max_findings_per_file && !f->suppressed) {
+			pg_finding_dispose(f);
+			dropped++;
+			continue;
+		}
+		if (f->out_of_scope) {
+			pg_finding_dispose(f);
+			continue;
+		}
+		if (!f->suppressed)
+			kept++;
+		*(pg_finding *)pg_vec_push(&r->findings) = *f;
+	}
+	if (dropped) {
+		char *msg = pg_printf_alloc("%u more findings in this file were not listed (limit %u per file)",
+					    dropped, opts->max_findings_per_file);
+		pg_result_add_builtin(r, rules, "any/maintainability/findings-limit", job->file->path, 1, 1, msg);
+		free(msg);
+	}
+	job->file->findings = kept;
+	pg_vec_dispose(&job->findings);
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < 64 ? (int)n : 1;
+}
+
+int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const pg_engine *engine,
+			  const pg_analysis_opts *opts, pg_result *r)
+{
+	run_ctx run;
+	pthread_t threads[64];
+	int nthreads, t;
+	size_t i;
+
+	memset(&run, 0, sizeof(run));
+	run.repo = repo;
+	run.rules = rules;
+	run.engine = engine;
+	run.opts = opts;
+	run.count = r->files.len;
+	run.jobs = pg_calloc(run.count ? run.count : 1, sizeof(file_job));
+	pthread_mutex_init(&run.lock, NULL);
+	for (i = 0; i < run.count; i++) {
+		run.jobs[i].file = PG_VEC_AT(&r->files, pg_file, i);
+		pg_vec_init(&run.jobs[i].findings, sizeof(pg_finding));
+	}
+	nthreads = opts->jobs > 0 ? opts->jobs : default_jobs();
+	if (nthreads > 64)
+		nthreads = 64;
+	if ((size_t)nthreads > run.count)
+		nthreads = run.count ? (int)run.count : 1;
+	if (nthreads <= 1) {
+		worker(&run);
+	} else {
+		for (t = 0; t < nthreads; t++)
+			if (pthread_create(&threads[t], NULL, worker, &run) != 0)
+				break;
+		if (t == 0)
+			worker(&run);
+		nthreads = t;
+		for (t = 0; t < nthreads; t++)
+			pthread_join(threads[t], NULL);
+	}
+	for (i = 0; i < run.count; i++) {
+		if (run.jobs[i].analysed)
+			r->files_analyzed++;
+		cap_findings(opts, rules, &run.jobs[i], r);
+	}
+	pthread_mutex_destroy(&run.lock);
+	free(run.jobs);
+	return 0;
+}
+
+/* Files the workers will read anyway are not read by the git stage. */
+static bool defer_load(const char *path)
+{
+	return pg_lang_for_path(path) != NULL;
+}
+
+int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_ruleset *rules,
+		    const pg_engine *engine, const pg_analysis_opts *opts, pg_result *r)
+{
+	pg_diff_opts d = { opts->max_file_size, false, false, defer_load };
+	size_t i;
+	int err;
+	if (opts->filter == PG_FILTER_ALL)
+		err = pg_repo_list_head(repo, range, &d, &r->files);
+	else
+		err = pg_repo_diff(repo, range, &d, &r->files);
+	if (err < 0)
+		return err;
+	for (i = 0; i < r->files.len; i++) {
+		pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		f->lang = pg_lang_for_path(f->path);
+		if (f->skip_reason)
+			continue;
+		if (opts->paths && ((opts->paths->include && !glob_any(opts->paths->include, f->path)) ||
+				    glob_any(opts->paths->exclude, f->path))) {
+			f->skip_reason = "excluded";
+			continue;
+		}
+		if (!f->lang)
+			f->skip_reason = "unsupported-language";
+		else if (f->added_count == 0 && opts->filter != PG_FILTER_ALL &&
+			 opts->filter != PG_FILTER_FILE)
+			f->skip_reason = f->mode_changed ? "mode-only"
+					 : f->status == PG_FILE_RENAMED ? "rename-only"
+									: "no-added-lines";
+	}
+	return pg_analysis_run_files(repo, rules, engine, opts, r);
+}

@@ -1,0 +1,100 @@
+/* format_text.c - compiler-style text with a code frame and a footer. */
+#include "report.h"
+#include "report/sections.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_YELLOW "\033[1;33m"
+#define C_CYAN "\033[1;36m"
+#define C_DIM "\033[2m"
+#define C_GREEN "\033[1;32m"
+
+static const char *sev_color(pg_severity s)
+{
+	return s == PG_SEV_ERROR ? C_RED : s == PG_SEV_WARNING ? C_YELLOW : C_CYAN;
+}
+
+static void begin(pg_report *rp)
+{
+	pg_sections_text_head(rp->result, rp->out, rp->opts->color);
+}
+
+static void finding(pg_report *rp, const pg_file *f, const pg_finding *fd)
+{
+	pg_buf *b = rp->out;
+	bool color = rp->opts->color;
+	uint32_t width, i, end;
+	size_t slen = fd->snippet ? strlen(fd->snippet) : 0;
+	char gutter[16];
+
+	if (color)
+		pg_buf_printf(b, C_BOLD "%s:%u:%u:" C_RESET " %s%s" C_RESET "[%s]: %s%s\n", fd->path, fd->line,
+			      fd->column, sev_color(fd->severity), pg_severity_name(fd->severity), fd->rule->id,
+			      fd->message, fd->suppressed ? " (suppressed)" : "");
+	else
+		pg_buf_printf(b, "%s:%u:%u: %s[%s]: %s%s\n", fd->path, fd->line, fd->column,
+			      pg_severity_name(fd->severity), fd->rule->id, fd->message,
+			      fd->suppressed ? " (suppressed)" : "");
+	if (rp->opts->quiet || slen == 0)
+		return;
+	width = (uint32_t)snprintf(gutter, sizeof(gutter), "%u", fd->line);
+	/* the code frame: '+' marks a line this change added */
+	pg_buf_printf(b, "%*u %c| ", (int)width + 1, fd->line,
+		      f && pg_file_line_added(f, fd->line) ? '+' : ' ');
+	for (i = 0; i < slen; i++)
+		pg_buf_putc(b, fd->snippet[i] == '\t' ? ' ' : fd->snippet[i]);
+	pg_buf_putc(b, '\n');
+	pg_buf_printf(b, "%*s  | ", (int)width + 1, "");
+	end = fd->end_line == fd->line && fd->end_column > fd->column ? fd->end_column : (uint32_t)slen + 1;
+	if (end > slen + 1)
+		end = (uint32_t)slen + 1;
+	if (color)
+		pg_buf_puts(b, sev_color(fd->severity));
+	for (i = 1; i < fd->column && i <= slen; i++)
+		pg_buf_putc(b, ' ');
+	pg_buf_putc(b, '^');
+	for (i = fd->column + 1; i < end; i++)
+		pg_buf_putc(b, '~');
+	if (color)
+		pg_buf_puts(b, C_RESET);
+	pg_buf_putc(b, '\n');
+}
+
+static void end(pg_report *rp)
+{
+	const pg_result *r = rp->result;
+	pg_buf *b = rp->out;
+	size_t i, skipped = 0;
+	uint32_t total = r->findings_by_severity[1] + r->findings_by_severity[2] + r->findings_by_severity[3];
+	pg_sections_text_tail(r, b, rp->opts->color);
+	if (rp->opts->quiet)
+		return;
+	for (i = 0; i < r->files.len; i++)
+		if (PG_VEC_AT(&r->files, pg_file, i)->skip_reason)
+			skipped++;
+	if (total)
+		pg_buf_putc(b, '\n');
+	pg_buf_printf(b, "prgate: %u finding%s (%u error%s, %u warning%s, %u note%s) in %u file%s analysed",
+		      total, total == 1 ? "" : "s", r->findings_by_severity[3],
+		      r->findings_by_severity[3] == 1 ? "" : "s", r->findings_by_severity[2],
+		      r->findings_by_severity[2] == 1 ? "" : "s", r->findings_by_severity[1],
+		      r->findings_by_severity[1] == 1 ? "" : "s", r->files_analyzed,
+		      r->files_analyzed == 1 ? "" : "s");
+	if (skipped)
+		pg_buf_printf(b, ", %zu skipped", skipped);
+	if (r->suppressed)
+		pg_buf_printf(b, ", %u suppressed", r->suppressed);
+	pg_buf_puts(b, "\n");
+	if (rp->opts->color)
+		pg_buf_printf(b, "gate: %s" C_RESET " (fail level: %s)\n", r->gate_failed ? C_RED "FAILED" : C_GREEN "passed",
+			      pg_severity_name(r->fail_level));
+	else
+		pg_buf_printf(b, "gate: %s (fail level: %s)\n", r->gate_failed ? "FAILED" : "passed",
+			      pg_severity_name(r->fail_level));
+}
+
+const pg_format pg_format_text = { "text", begin, NULL, finding, NULL, end, false };

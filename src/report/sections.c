@@ -1,0 +1,22 @@
+/* sections.c - coverage and stakes sections; empty until those stages land. */
+#include "sections.h"
+
+void pg_sections_json(const pg_result *r, json_t *root)
+{
+	(void)r;
+	(void)root;
+}
+
+void pg_sections_text_head(const pg_result *r, pg_buf *out, bool color)
+{
+	(void)r;
+	(void)out;
+	(void)color;
+}
+
+void pg_sections_text_tail(const pg_result *r, pg_buf *out, bool color)
+{
+	(void)r;
+	(void)out;
+	(void)color;
+}
