@@ -410,13 +410,12 @@ int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_rulese
 			f->skip_reason = "excluded";
 			continue;
 		}
-		if (!f->lang)
-			f->skip_reason = "unsupported-language";
-		else if (f->added_count == 0 && opts->filter != PG_FILTER_ALL &&
-			 opts->filter != PG_FILTER_FILE)
+		if (f->added_count == 0 && opts->filter != PG_FILTER_ALL && opts->filter != PG_FILTER_FILE)
 			f->skip_reason = f->mode_changed ? "mode-only"
 					 : f->status == PG_FILE_RENAMED ? "rename-only"
 									: "no-added-lines";
+		else if (!f->lang)
+			f->skip_reason = "unsupported-language";
 	}
 	return pg_analysis_run_files(repo, rules, engine, opts, r);
 }
