@@ -1,0 +1,142 @@
+/* run.c - the pipeline shared by check and review. */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char pg_run_options_help[] =
+	"      --fail-level LVL   error (default), warning, note or none\n"
+	"      --filter F         added (default), context, file or all\n"
+	"      --rules DIR        also load rules from DIR (repeatable; same ids override)\n"
+	"      --no-default-rules do not load the embedded rules\n"
+	"      --max-file-size N  skip files larger than N bytes (default 2097152)\n"
+	"  -j, --jobs N           worker threads (default: one per core)\n"
+	"      --timeout SEC      total time budget; files left are listed as skipped\n"
+	"      --coverage FILE    a coverage report (lcov, Istanbul JSON, llvm-cov JSON); repeatable\n"
+	"      --min-diff-coverage PCT  fail the gate when added lines are less covered\n"
+	"      --config FILE      read this config instead of .prgate.yml\n"
+	"      --no-config        ignore .prgate.yml\n";
+
+void pg_run_opts_init(pg_run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	pg_analysis_opts_init(&o->analysis);
+	o->fail_level = PG_SEV_ERROR;
+	o->min_diff_coverage = -1;
+}
+
+int pg_run_option(pg_run_opts *o, int c, const char *arg)
+{
+	long n;
+	switch (c) {
+	case PG_OPT_FAIL_LEVEL: {
+		int s = pg_severity_parse(arg, true);
+		if (s < 0)
+			return pg_error_set(PG_EUSAGE,
+					    "unknown fail level '%s' (expected error, warning, note or none)", arg);
+		o->fail_level = (pg_severity)s;
+		o->fail_level_set = true;
+		return 1;
+	}
+	case PG_OPT_FILTER:
+		if (pg_filter_parse(arg, &o->analysis.filter) < 0)
+			return PG_EUSAGE;
+		o->filter_set = true;
+		return 1;
+	case PG_OPT_RULES:
+		if (o->nrule_dirs == PG_RUN_MAX_LIST)
+			return pg_error_set(PG_EUSAGE, "too many --rules directories");
+		o->rule_dirs[o->nrule_dirs++] = (char *)arg;
+		return 1;
+	case PG_OPT_NO_DEFAULT_RULES:
+		o->no_default_rules = true;
+		return 1;
+	case PG_OPT_MAX_FILE_SIZE:
+		if (pg_parse_long(arg, 1, 1L << 40, &n) < 0)
+			return pg_error_set(PG_EUSAGE, "--max-file-size: %s", pg_error_last());
+		o->analysis.max_file_size = (size_t)n;
+		return 1;
+	case PG_OPT_JOBS:
+		if (pg_parse_long(arg, 1, 64, &n) < 0)
+			return pg_error_set(PG_EUSAGE, "--jobs: %s", pg_error_last());
+		o->analysis.jobs = (int)n;
+		return 1;
+	case PG_OPT_TIMEOUT:
+		if (pg_parse_long(arg, 1, 86400, &n) < 0)
+			return pg_error_set(PG_EUSAGE, "--timeout: %s", pg_error_last());
+		o->analysis.deadline_us = pg_time_usec() + (uint64_t)n * 1000000u;
+		return 1;
+	case PG_OPT_COVERAGE:
+		if (o->ncoverage_files == PG_RUN_MAX_LIST)
+			return pg_error_set(PG_EUSAGE, "too many --coverage files");
+		o->coverage_files[o->ncoverage_files++] = (char *)arg;
+		return 1;
+	case PG_OPT_MIN_DIFF_COVERAGE: {
+		char *end;
+		double v = strtod(arg, &end);
+		if (end == arg || *end || v < 0 || v > 100)
+			return pg_error_set(PG_EUSAGE, "--min-diff-coverage takes a percentage from 0 to 100, not '%s'", arg);
+		o->min_diff_coverage = v;
+		return 1;
+	}
+	case PG_OPT_CONFIG:
+		o->config_path = arg;
+		return 1;
+	case PG_OPT_NO_CONFIG:
+		o->no_config = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int pg_run_execute(pg_run *run, const pg_run_opts *opts)
+{
+	int err, bad_queries = 0;
+
+	memset(run, 0, sizeof(*run));
+	pg_result_init(&run->result);
+	pg_ruleset_init(&run->rules);
+	run->result.fail_level = opts->fail_level;
+
+	if ((err = pg_repo_open(&run->repo, NULL)) < 0)
+		return err;
+	if (opts->staged)
+		err = pg_repo_staged_range(run->repo, &run->result.range);
+	else
+		err = pg_repo_resolve_range(run->repo, opts->range_spec, &run->result.range, &run->notice);
+	if (err < 0)
+		return err;
+	/* stage: configuration (.prgate.yml) is applied here */
+	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs,
+				     opts->no_default_rules, &run->bad_rules)) < 0)
+		return err;
+	if ((err = pg_cli_build_engine(&run->engine, &run->rules, &bad_queries)) < 0)
+		return err;
+	run->bad_rules += bad_queries;
+	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine, &opts->analysis,
+				   &run->result)) < 0)
+		return err;
+	/* stages after the rules: tests, coverage, stakes */
+	pg_result_finish(&run->result);
+	return 0;
+}
+
+void pg_run_dispose(pg_run *run)
+{
+	if (!run)
+		return;
+	free(run->notice);
+	pg_result_dispose(&run->result);
+	pg_engine_free(run->engine);
+	pg_ruleset_dispose(&run->rules);
+	pg_repo_free(run->repo);
+	memset(run, 0, sizeof(*run));
+}
+
+int pg_run_exit_code(const pg_run *run)
+{
+	if (run->bad_rules)
+		return PG_EXIT_USAGE;
+	return run->result.gate_failed ? PG_EXIT_GATE : PG_EXIT_OK;
+}
