@@ -118,7 +118,7 @@ static bool doc_offset(const pg_doc *d, uint32_t file_off, uint32_t *out)
 
 /* If the marker at doc offset `off` is inside a comment of `d`, return the
  * comment's end offset (in doc bytes), else 0. */
-static uint32_t comment_end(const pg_doc *d, uint32_t off)
+static uint32_t comment_end(const pg_doc *d, uint32_t off, uint32_t *start)
 {
 	TSNode n;
 	int up;
@@ -126,8 +126,10 @@ static uint32_t comment_end(const pg_doc *d, uint32_t off)
 		return 0;
 	n = ts_node_descendant_for_byte_range(ts_tree_root_node(d->tree), off, off + (uint32_t)MARKER_LEN);
 	for (up = 0; up < 3 && !ts_node_is_null(n); up++) {
-		if (pg_lang_is_comment(d->lang, ts_node_type(n)))
+		if (pg_lang_is_comment(d->lang, ts_node_type(n))) {
+			*start = ts_node_start_byte(n);
 			return ts_node_end_byte(n);
+		}
 		n = ts_node_parent(n);
 	}
 	return 0;
@@ -151,11 +153,13 @@ void pg_suppress_apply(const pg_source *src, const pg_ruleset *rules, pg_vec *fi
 
 	pg_vec_init(&sups, sizeof(pg_suppression));
 	while ((p = memmem(p, (size_t)(end - p), marker, MARKER_LEN))) {
-		uint32_t off = (uint32_t)(p - src->text), doff, cend = 0;
+		uint32_t off = (uint32_t)(p - src->text), doff, cend = 0, cstart = 0;
 		for (i = src->docs.len; i-- > 0 && !cend;) {
 			const pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
-			if (doc_offset(d, off, &doff) && (cend = comment_end(d, doff)))
-				cend = pg_doc_file_offset(d, cend > doff ? cend : doff) ;
+			if (doc_offset(d, off, &doff) && (cend = comment_end(d, doff, &cstart))) {
+				cend = pg_doc_file_offset(d, cend > doff ? cend : doff);
+				cstart = pg_doc_file_offset(d, cstart);
+			}
 		}
 		if (cend) {
 			pg_suppression *s = pg_vec_push(&sups);
@@ -174,6 +178,14 @@ void pg_suppress_apply(const pg_source *src, const pg_ruleset *rules, pg_vec *fi
 			else if (len >= 3 && memcmp(t + len - 3, "-->", 3) == 0)
 				len -= 3;
 			s->line = pg_lines_find(&src->lines, off) + 1;
+			{
+				/* a comment that follows code covers only its own line */
+				uint32_t ls = src->lines.starts[s->line - 1], k2;
+				s->own_line_only = false;
+				for (k2 = ls; k2 < cstart && k2 < src->len; k2++)
+					if (!isspace((unsigned char)src->text[k2]))
+						s->own_line_only = true;
+			}
 			pg_suppression_parse(s, t, len);
 		}
 		p += MARKER_LEN;
@@ -182,7 +194,7 @@ void pg_suppress_apply(const pg_source *src, const pg_ruleset *rules, pg_vec *fi
 		pg_finding *fd = PG_VEC_AT(findings, pg_finding, i);
 		for (k = 0; k < sups.len; k++) {
 			pg_suppression *s = PG_VEC_AT(&sups, pg_suppression, k);
-			if (fd->line != s->line && fd->line != s->line + 1)
+			if (fd->line != s->line && (s->own_line_only || fd->line != s->line + 1))
 				continue;
 			if (s->ids[0] && !id_listed(s, fd->rule->id))
 				continue;

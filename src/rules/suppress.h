@@ -7,7 +7,8 @@
  * A suppression in a comment (in any document of the file: Rust, HTML,
  * JavaScript inside <script>) silences the named rules on its own line and
  * on the line below it. Suppressed findings stay in the result with
- * suppressed = true. A bare `prgate-ignore` (no ids) silences every rule
+ * suppressed = true. A comment that follows code on the same line covers
+ * only that line (like eslint-disable-line). A bare `prgate-ignore` (no ids) silences every rule
  * there and is itself reported as a note; a suppression that silences
  * nothing is reported as unused-suppression.
  */
@@ -26,6 +27,7 @@ typedef struct pg_suppression {
 	char **ids;     /* NULL-terminated; empty = bare (all rules) */
 	char *reason;   /* text after "--", or NULL */
 	bool used;
+	bool own_line_only; /* the comment follows code on its line */
 } pg_suppression;
 
 /* Parse the text that follows the "prgate-ignore" marker, up to the end

@@ -376,11 +376,25 @@ bool pg_glob_match(const char *pattern, const char *path)
 
 	if (plen == 0)
 		return false;
-	/* A trailing '/' names a directory: match it as a path prefix. */
+	/* A trailing '/' names a directory: without another '/', a directory of
+	 * that name at any depth; with one, a path prefix from the root. */
 	if (pattern[plen - 1] == '/') {
-		tmp = pg_printf_alloc("%s**", pattern);
-		r = pg_glob_match(tmp, path);
-		free(tmp);
+		char *dir = pg_strndup(pattern, plen - 1);
+		if (!strchr(dir, '/')) {
+			const char *comp = path, *end;
+			r = false;
+			while (!r && (end = strchr(comp, '/'))) {
+				tmp = pg_strndup(comp, (size_t)(end - comp));
+				r = glob_segment_match(dir, tmp);
+				free(tmp);
+				comp = end + 1;
+			}
+		} else {
+			tmp = pg_printf_alloc("%s/**", dir[0] == '/' ? dir + 1 : dir);
+			r = glob_segment_match(tmp, path);
+			free(tmp);
+		}
+		free(dir);
 		return r;
 	}
 	if (pattern[0] == '/')

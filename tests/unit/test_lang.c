@@ -1,0 +1,205 @@
+/* Unit tests for src/lang: the language table, documents and position maps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/lang.h"
+
+static TSParser *parser;
+
+static int setup(void **state)
+{
+	parser = ts_parser_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ts_parser_delete(parser);
+	return 0;
+}
+
+static void test_table(void **state)
+{
+	assert_string_equal(pg_lang_for_path("src/main.rs")->name, "rust");
+	assert_string_equal(pg_lang_for_path("a/b.mjs")->name, "javascript");
+	assert_string_equal(pg_lang_for_path("a/b.CJS")->name, "javascript");
+	assert_string_equal(pg_lang_for_path("x.jsx")->name, "javascript");
+	assert_string_equal(pg_lang_for_path("index.htm")->name, "html");
+	assert_null(pg_lang_for_path("README.md"));
+	assert_null(pg_lang_for_path("dir.rs/file"));
+	assert_non_null(pg_lang_by_name("html"));
+	assert_null(pg_lang_by_name("python"));
+}
+
+/* Find the document with this origin; -1 if none. */
+static int doc_with_origin(const pg_source *src, const char *origin, int nth)
+{
+	size_t i;
+	for (i = 0; i < src->docs.len; i++)
+		if (strcmp(PG_SOURCE_DOC(src, i)->origin, origin) == 0 && nth-- == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The file position of the first occurrence of `needle` in doc's text. */
+static void locate(const pg_source *src, const pg_doc *d, const char *needle, uint32_t *line, uint32_t *col)
+{
+	const char *p = strstr(d->text, needle);
+	assert_non_null(p);
+	pg_source_position(src, d, (uint32_t)(p - d->text), line, col);
+}
+
+static void test_html_script_and_handlers(void **state)
+{
+	const char *html = "<html>\n<script>\n  eval(a);\n</script>\n"
+			   "<script type=\"application/json\">{\"x\": 1}</script>\n"
+			   "<a href=\"javascript:go(1)\" onclick=\"run(this)\">x</a>\n";
+	pg_source src;
+	uint32_t line, col;
+	int s, h, u;
+	pg_source_parse(&src, "p.html", html, strlen(html), pg_lang_by_name("html"), parser, 0);
+	assert_int_equal(src.docs.len, 4); /* file, one script, one handler, one URL */
+	s = doc_with_origin(&src, "script", 0);
+	h = doc_with_origin(&src, "event-handler", 0);
+	u = doc_with_origin(&src, "javascript-url", 0);
+	assert_true(s > 0 && h > 0 && u > 0);
+	assert_string_equal(PG_SOURCE_DOC(&src, s)->lang->name, "javascript");
+	locate(&src, PG_SOURCE_DOC(&src, s), "eval", &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 3);
+	/* the JavaScript document only sees its own range */
+	assert_false(ts_node_has_error(ts_tree_root_node(PG_SOURCE_DOC(&src, s)->tree)));
+	assert_int_equal(ts_node_start_byte(ts_tree_root_node(PG_SOURCE_DOC(&src, h)->tree)),
+			 (uint32_t)(strstr(html, "run(this)") - html));
+	assert_int_equal(ts_node_start_byte(ts_tree_root_node(PG_SOURCE_DOC(&src, u)->tree)),
+			 (uint32_t)(strstr(html, "go(1)") - html));
+	pg_source_dispose(&src);
+}
+
+static void test_rust_raw_string_html(void **state)
+{
+	const char *rs = "const T: &str = r#\"\n<div onclick=\"run(this)\">\n  {value | format_unescaped}\n</div>\n\"#;\n";
+	pg_source src;
+	uint32_t line, col;
+	int html, handler;
+	pg_source_parse(&src, "t.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	html = doc_with_origin(&src, "rust-string", 0);
+	handler = doc_with_origin(&src, "event-handler", 0);
+	assert_true(html > 0);
+	assert_true(handler > html);
+	assert_string_equal(PG_SOURCE_DOC(&src, html)->lang->name, "html");
+	locate(&src, PG_SOURCE_DOC(&src, html), "format_unescaped", &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 12);
+	/* the handler's JavaScript, two levels down, maps to the .rs file */
+	{
+		const pg_doc *d = PG_SOURCE_DOC(&src, handler);
+		uint32_t off = ts_node_start_byte(ts_tree_root_node(d->tree));
+		pg_source_position(&src, d, off, &line, &col);
+		assert_int_equal(line, 2);
+		assert_int_equal(col, 15);
+	}
+	pg_source_dispose(&src);
+}
+
+static void test_rust_plain_string_escapes(void **state)
+{
+	/* \" escapes shift bytes; positions after them must still be exact */
+	const char *rs = "fn f() -> String {\n    format!(\"<a href=\\\"{}\\\" target=\\\"_blank\\\">x</a>\", u)\n}\n";
+	pg_source src;
+	uint32_t line, col;
+	int html;
+	pg_source_parse(&src, "t.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	html = doc_with_origin(&src, "rust-string", 0);
+	assert_true(html > 0);
+	assert_string_equal(PG_SOURCE_DOC(&src, html)->text, "<a href=\"{}\" target=\"_blank\">x</a>");
+	locate(&src, PG_SOURCE_DOC(&src, html), "target", &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, (uint32_t)(strstr(rs, "target") - strstr(rs, "    format")) + 1);
+	pg_source_dispose(&src);
+}
+
+static void test_non_markup_strings_are_not_html(void **state)
+{
+	const char *rs = "fn f() { let a = \"Vec<String> is a type\"; let b = \"a < b > c\"; }\n";
+	pg_source src;
+	pg_source_parse(&src, "t.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	assert_int_equal(src.docs.len, 1);
+	pg_source_dispose(&src);
+}
+
+static void test_rust_test_detection(void **state)
+{
+	const char *rs = "fn a() { x.unwrap(); }\n#[cfg(test)]\nmod tests {\n  fn h() { y.unwrap(); }\n}\n"
+			 "#[tokio::test]\nasync fn t() { z.unwrap(); }\n#[test]\n#[ignore]\nfn u() { w.unwrap(); }\n";
+	pg_source src;
+	const pg_doc *d;
+	TSNode root;
+	const char *names[] = { "x.unwrap", "y.unwrap", "z.unwrap", "w.unwrap" };
+	bool expect[] = { false, true, true, true };
+	size_t i;
+	pg_source_parse(&src, "lib.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	root = ts_tree_root_node(d->tree);
+	for (i = 0; i < 4; i++) {
+		uint32_t off = (uint32_t)(strstr(rs, names[i]) - rs);
+		TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+		assert_int_equal(d->lang->in_test(d, n), expect[i]);
+	}
+	pg_source_dispose(&src);
+}
+
+static void test_js_test_detection(void **state)
+{
+	const char *js = "function a() { f(1); }\ndescribe('x', () => {\n  it.skip('y', () => { g(2); });\n});\n";
+	pg_source src;
+	const pg_doc *d;
+	TSNode root;
+	uint32_t off;
+	pg_source_parse(&src, "a.js", js, strlen(js), pg_lang_by_name("javascript"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	root = ts_tree_root_node(d->tree);
+	off = (uint32_t)(strstr(js, "f(1)") - js);
+	assert_false(d->lang->in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
+	off = (uint32_t)(strstr(js, "g(2)") - js);
+	assert_true(d->lang->in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
+	pg_source_dispose(&src);
+}
+
+static void test_parse_timeout_is_reported(void **state)
+{
+	/* deeply nested code with a tiny budget: the parse gives up, and says so */
+	size_t n = 200000, i;
+	char *js = malloc(n * 2 + 1);
+	for (i = 0; i < n; i++) {
+		js[i] = '[';
+		js[n * 2 - 1 - i] = ']';
+	}
+	js[n * 2] = '\0';
+	{
+		pg_source src;
+		pg_source_parse(&src, "deep.js", js, n * 2, pg_lang_by_name("javascript"), parser, 1000);
+		assert_true(src.timed_out);
+		pg_source_dispose(&src);
+	}
+	free(js);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_html_script_and_handlers),
+		cmocka_unit_test(test_rust_raw_string_html),
+		cmocka_unit_test(test_rust_plain_string_escapes),
+		cmocka_unit_test(test_non_markup_strings_are_not_html),
+		cmocka_unit_test(test_rust_test_detection),
+		cmocka_unit_test(test_js_test_detection),
+		cmocka_unit_test(test_parse_timeout_is_reported),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

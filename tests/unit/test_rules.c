@@ -1,0 +1,231 @@
+/* Unit tests for src/rules: rule YAML, query compilation errors, predicates,
+ * @match narrowing, message interpolation and suppressions, through the
+ * analysis driver on in-memory files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "lang/lang.h"
+#include "rules/engine.h"
+
+static void add_rule(pg_ruleset *rs, const char *yaml)
+{
+	pg_rule *r = NULL;
+	int err = pg_rule_parse(&r, "mem.yml", yaml, strlen(yaml));
+	if (err < 0)
+		fail_msg("rule did not parse: %s", pg_error_last());
+	assert_int_equal(pg_ruleset_add(rs, r), 0);
+}
+
+/* Run all rules of rs over `text` as file `path`; every line is in scope.
+ * Returns the result (caller disposes). */
+static void analyse(pg_ruleset *rs, const char *path, const char *text, pg_result *res)
+{
+	pg_engine *e = NULL;
+	pg_analysis_opts o;
+	pg_file *f;
+	int bad = 0;
+	assert_int_equal(pg_engine_new(&e, rs, NULL, NULL, &bad), 0);
+	assert_int_equal(bad, 0);
+	pg_analysis_opts_init(&o);
+	o.filter = PG_FILTER_FILE;
+	o.jobs = 1;
+	pg_result_init(res);
+	f = pg_vec_push(&res->files);
+	f->path = pg_strdup(path);
+	f->status = PG_FILE_ADDED;
+	f->lang = pg_lang_for_path(path);
+	f->content = pg_strdup(text);
+	f->content_len = strlen(text);
+	f->added = pg_malloc(sizeof(pg_line_range));
+	f->added[0].start = 1;
+	f->added[0].end = 1000;
+	f->added_count = 1;
+	pg_analysis_run_files(NULL, rs, e, &o, res);
+	pg_result_finish(res);
+	pg_engine_free(e);
+}
+
+#define RULE_HEAD(id, lang) "id: " id "\nlanguage: " lang "\nseverity: warning\ncategory: security\nexplain: x\n"
+
+static void test_missing_field_and_unknown_key(void **state)
+{
+	pg_rule *r = NULL;
+	const char *y1 = "id: rust/security/x\nlanguage: rust\nseverity: warning\ncategory: security\nexplain: e\nquery: (x) @match\n";
+	const char *y2 = RULE_HEAD("rust/security/x", "rust") "message: m\nquery: (identifier) @match\nseverty: error\n";
+	const char *y3 = RULE_HEAD("rust/security/x", "rust") "message: m\nquery: [unclosed\n";
+	assert_int_equal(pg_rule_parse(&r, "a.yml", y1, strlen(y1)), PG_ECONFIG);
+	assert_string_equal(pg_error_last(), "a.yml:1:1: missing required key 'message'");
+	assert_int_equal(pg_rule_parse(&r, "b.yml", y2, strlen(y2)), PG_ECONFIG);
+	assert_string_equal(pg_error_last(), "b.yml:8:1: unknown key 'severty' (did you mean 'severity'?)");
+	assert_int_equal(pg_rule_parse(&r, "c.yml", y3, strlen(y3)), PG_ECONFIG);
+	assert_non_null(strstr(pg_error_last(), "c.yml:"));
+	assert_null(r);
+}
+
+static void record(void *ctx, const char *msg)
+{
+	char **out = ctx;
+	free(*out);
+	*out = pg_strdup(msg);
+}
+
+static void test_bad_query_is_located_and_skipped(void **state)
+{
+	pg_ruleset rs;
+	pg_engine *e = NULL;
+	char *msg = NULL;
+	int bad = 0;
+	pg_ruleset_init(&rs);
+	add_rule(&rs, RULE_HEAD("rust/security/bad", "rust") "message: m\nquery: |\n  (call_expression\n    function: (no_such_node)) @match\n");
+	add_rule(&rs, RULE_HEAD("rust/security/good", "rust") "message: m\nquery: |\n  (identifier) @match\n");
+	assert_int_equal(pg_engine_new(&e, &rs, record, &msg, &bad), 0);
+	assert_int_equal(bad, 1);
+	assert_non_null(msg);
+	/* the query starts on line 8 of the file; the bad node is on line 9, column 15 */
+	assert_non_null(strstr(msg, "mem.yml:9:16: rule rust/security/bad: unknown node type"));
+	assert_int_equal(pg_engine_rule_count(e, "rust"), 1);
+	free(msg);
+	pg_engine_free(e);
+	pg_ruleset_dispose(&rs);
+}
+
+static void test_predicates(void **state)
+{
+	pg_ruleset rs;
+	pg_result res;
+	const char *js = "eval(a);\nevaluate(b);\nfoo(c);\nbar(d);\nsetTimeout('x', 1);\nsetTimeout(f, 1);\n";
+	size_t i;
+	char got[256] = "";
+	pg_ruleset_init(&rs);
+	add_rule(&rs, RULE_HEAD("javascript/security/eq", "javascript")
+		 "message: \"eq {{fn}}\"\nquery: |\n  ((call_expression function: (identifier) @fn) @match (#eq? @fn \"eval\"))\n");
+	add_rule(&rs, RULE_HEAD("javascript/security/anyof", "javascript")
+		 "message: \"anyof {{fn}}\"\nquery: |\n  ((call_expression function: (identifier) @fn) @match (#any-of? @fn \"foo\" \"bar\"))\n");
+	add_rule(&rs, RULE_HEAD("javascript/security/notmatch", "javascript")
+		 "message: \"string timer\"\nquery: |\n  ((call_expression function: (identifier) @fn arguments: (arguments . (_) @a)) @match\n   (#eq? @fn \"setTimeout\") (#not-match? @a \"^[a-z]+$\"))\n");
+	analyse(&rs, "a.js", js, &res);
+	for (i = 0; i < res.findings.len; i++) {
+		pg_finding *f = PG_VEC_AT(&res.findings, pg_finding, i);
+		char item[64];
+		snprintf(item, sizeof(item), "%u:%s;", f->line, f->message);
+		strncat(got, item, sizeof(got) - strlen(got) - 1);
+	}
+	assert_string_equal(got, "1:eq eval;3:anyof foo;4:anyof bar;5:string timer;");
+	pg_result_dispose(&res);
+	pg_ruleset_dispose(&rs);
+}
+
+static void test_match_narrowing(void **state)
+{
+	pg_ruleset rs;
+	pg_result res;
+	pg_finding *f;
+	const char *rs_src = "const T: &str = r#\"\n<div>\n  {value | format_unescaped}\n</div>\n\"#;\n";
+	pg_ruleset_init(&rs);
+	add_rule(&rs, RULE_HEAD("rust/security/unescaped", "rust")
+		 "message: m\nquery: |\n  ((raw_string_literal) @match (#match? @match \"\\\\{[^}]*\\\\|\\\\s*format_unescaped\\\\s*\\\\}\"))\n");
+	analyse(&rs, "t.rs", rs_src, &res);
+	assert_int_equal(res.findings.len, 1);
+	f = PG_VEC_AT(&res.findings, pg_finding, 0);
+	assert_int_equal(f->line, 3);
+	assert_int_equal(f->column, 3);
+	assert_int_equal(f->end_line, 3);
+	assert_int_equal(f->end_column, 29);
+	pg_result_dispose(&res);
+	pg_ruleset_dispose(&rs);
+}
+
+static void test_suppressions(void **state)
+{
+	pg_ruleset rs;
+	pg_result res;
+	const char *js = "eval(a); // prgate-ignore: javascript/security/eq -- trusted input\n"
+			 "// prgate-ignore: javascript/security/eq\n"
+			 "eval(b);\n"
+			 "eval(c);\n"
+			 "// prgate-ignore: javascript/security/other -- nothing here\n"
+			 "x();\n"
+			 "eval(d); // prgate-ignore\n"
+			 "const s = 'prgate-ignore: javascript/security/eq'; eval(e);\n";
+	char got[512] = "";
+	size_t i;
+	pg_ruleset_init(&rs);
+	assert_int_equal(pg_ruleset_add_embedded(&rs), 0); /* builtin suppression notes */
+	add_rule(&rs, RULE_HEAD("javascript/security/eq", "javascript")
+		 "message: eval\nquery: |\n  ((call_expression function: (identifier) @fn) @match (#eq? @fn \"eval\"))\n");
+	analyse(&rs, "a.js", js, &res);
+	for (i = 0; i < res.findings.len; i++) {
+		pg_finding *f = PG_VEC_AT(&res.findings, pg_finding, i);
+		char item[128];
+		if (strncmp(f->rule->id, "javascript/security/eq", 22) && strncmp(f->rule->id, "any/", 4))
+			continue;
+		snprintf(item, sizeof(item), "%u:%s%s;", f->line, f->rule->id, f->suppressed ? "(s)" : "");
+		strncat(got, item, sizeof(got) - strlen(got) - 1);
+	}
+	assert_string_equal(got, "1:javascript/security/eq(s);"
+				 "3:javascript/security/eq(s);"
+				 "4:javascript/security/eq;"
+				 "5:any/maintainability/unused-suppression;"
+				 "7:any/maintainability/bare-suppression;"
+				 "7:javascript/security/eq(s);"
+				 "8:javascript/security/eq;"); /* a trailing comment covers only its own line */
+	assert_string_equal(PG_VEC_AT(&res.findings, pg_finding, 0)->suppress_reason, "trusted input");
+	/* the bare comment on line 7 also silences the embedded javascript/security/eval */
+	assert_int_equal(res.suppressed, 4);
+	pg_result_dispose(&res);
+	pg_ruleset_dispose(&rs);
+}
+
+static void test_in_tests_false_skips_test_code(void **state)
+{
+	pg_ruleset rs;
+	pg_result res;
+	const char *src = "fn a() { x.unwrap(); }\n#[cfg(test)]\nmod tests { fn b() { y.unwrap(); } }\n";
+	pg_ruleset_init(&rs);
+	add_rule(&rs, "id: rust/robustness/u\nlanguage: rust\nseverity: warning\ncategory: robustness\nexplain: x\nmessage: m\n"
+		      "query: |\n  ((call_expression function: (field_expression field: (field_identifier) @m)) @match (#eq? @m \"unwrap\"))\n");
+	analyse(&rs, "src/lib.rs", src, &res);
+	assert_int_equal(res.findings.len, 1);
+	assert_int_equal(PG_VEC_AT(&res.findings, pg_finding, 0)->line, 1);
+	pg_result_dispose(&res);
+	/* a file under tests/ is test code as a whole */
+	analyse(&rs, "tests/cli.rs", src, &res);
+	assert_int_equal(res.findings.len, 0);
+	pg_result_dispose(&res);
+	pg_ruleset_dispose(&rs);
+}
+
+static void test_embedded_rules_load(void **state)
+{
+	pg_ruleset rs;
+	pg_engine *e = NULL;
+	int bad = 0;
+	pg_ruleset_init(&rs);
+	assert_int_equal(pg_ruleset_add_embedded(&rs), 0);
+	assert_true(pg_ruleset_count(&rs, "rust") >= 2);
+	assert_true(pg_ruleset_count(&rs, "javascript") >= 2);
+	assert_true(pg_ruleset_count(&rs, "html") >= 2);
+	assert_int_equal(pg_engine_new(&e, &rs, NULL, NULL, &bad), 0);
+	assert_int_equal(bad, 0);
+	pg_engine_free(e);
+	pg_ruleset_dispose(&rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_field_and_unknown_key),
+		cmocka_unit_test(test_bad_query_is_located_and_skipped),
+		cmocka_unit_test(test_predicates),
+		cmocka_unit_test(test_match_narrowing),
+		cmocka_unit_test(test_suppressions),
+		cmocka_unit_test(test_in_tests_false_skips_test_code),
+		cmocka_unit_test(test_embedded_rules_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
