@@ -1,0 +1,26 @@
+use std::fs;
+use std::path::Path;
+
+fn clean(root: &Path, name: &str) -> std::io::Result<()> {
+    // ruleid: rust/security/remove-computed-path
+    fs::remove_dir_all(root.join(name))?;
+    // ruleid: rust/security/remove-computed-path
+    std::fs::remove_file(format!("{}/cache.db", name))?;
+    // ruleid: rust/security/remove-computed-path
+    fs::remove_dir_all(&root)?;
+    Ok(())
+}
+
+const CACHE: &str = "target/cache";
+
+fn fine(tmp: &tempfile::TempDir) -> std::io::Result<()> {
+    // ok: rust/security/remove-computed-path
+    fs::remove_dir_all("target/prgate-test")?;
+    // ok: rust/security/remove-computed-path
+    fs::remove_dir_all(CACHE)?;
+    // ok: rust/security/remove-computed-path
+    fs::remove_file(tmp.path().join("scratch"))?;
+    // ok: rust/security/remove-computed-path
+    let _ = fs::remove_dir("empty-only");
+    Ok(())
+}
