@@ -4,9 +4,19 @@ fn load(path: &str) -> String {
     // ruleid: rust/robustness/expect
     let text = fs::read_to_string(path).expect("failed to read config");
     // ruleid: rust/robustness/expect
-    let n: u32 = text.trim().parse().expect(&format!("bad number in {}", path));
-    // ruleid: rust/robustness/expect
-    let first = text.lines().next().expect(r"empty file");
+    let n: u32 = text.trim().parse().expect(&format!("invalid number in {}", path));
+    let first = text
+        .lines()
+        .next()
+        // ruleid: rust/robustness/expect
+        .expect(r"empty file");
+    // ok: rust/robustness/expect
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).expect("PORT should be validated by main");
+    // ok: rust/robustness/expect
+    let guard = LOCK.lock().expect("lock poisoned");
+    // ok: rust/robustness/expect
+    let id = text.find('=').expect("the key came from the line above");
+    drop((port, guard, id));
     format!("{} {}", n, first)
 }
 

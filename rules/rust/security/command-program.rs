@@ -25,3 +25,19 @@ fn fine() {
     // ok: rust/security/command-program
     let _ = Command::new(r"C:\Windows\System32\where.exe").status();
 }
+
+fn cli(name: &'static str) -> clap::Command {
+    // ok: rust/security/command-program
+    clap::Command::new(name).arg(clap::Arg::new("verbose")).about("a subcommand")
+}
+
+fn cli2(name: String) -> clap::Command {
+    // ok: rust/security/command-program
+    Command::new(name).arg(Arg::new("x"))
+}
+
+fn split(prog: &str) {
+    // ruleid: rust/security/command-program
+    let mut cmd = Command::new(prog);
+    cmd.arg("-v");
+}
