@@ -1,5 +1,6 @@
 /* run.c - the pipeline shared by check and review. */
 #include "run.h"
+#include "coverage/coverage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,14 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 				   &run->result)) < 0)
 		return err;
 	/* stages after the rules: tests, coverage, stakes */
+	{
+		pg_coverage_opts cov = { (const char *const *)opts->coverage_files, opts->ncoverage_files,
+					 opts->min_diff_coverage, 0 };
+		if ((err = pg_coverage_run(run->repo, &run->rules, &opts->analysis, &cov, &run->result)) < 0)
+			return err;
+	}
 	pg_result_finish(&run->result);
+	pg_coverage_apply_gate(&run->result);
 	return 0;
 }
 

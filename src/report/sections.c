@@ -3,8 +3,7 @@
 
 void pg_sections_json(const pg_result *r, json_t *root)
 {
-	(void)r;
-	(void)root;
+	pg_section_coverage_json(r, root);
 }
 
 void pg_sections_text_head(const pg_result *r, pg_buf *out, bool color)
@@ -16,7 +15,5 @@ void pg_sections_text_head(const pg_result *r, pg_buf *out, bool color)
 
 void pg_sections_text_tail(const pg_result *r, pg_buf *out, bool color)
 {
-	(void)r;
-	(void)out;
-	(void)color;
+	pg_section_coverage_text(r, out, color);
 }

@@ -15,6 +15,10 @@ void pg_sections_json(const pg_result *r, json_t *root);
 void pg_sections_text_head(const pg_result *r, pg_buf *out, bool color);
 void pg_sections_text_tail(const pg_result *r, pg_buf *out, bool color);
 
+/* The coverage section (section_coverage.c). */
+void pg_section_coverage_json(const pg_result *r, json_t *root);
+void pg_section_coverage_text(const pg_result *r, pg_buf *out, bool color);
+
 json_t *pg_json_text(const char *s);
 json_t *pg_json_finding(const pg_finding *fd);
 

@@ -1,0 +1,348 @@
+/* functions.c - the changed-function map, and which added lines are test code. */
+#include "cov_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_function_node(const pg_lang *lang, const char *type)
+{
+	size_t i;
+	for (i = 0; lang->function_nodes && lang->function_nodes[i]; i++)
+		if (strcmp(type, lang->function_nodes[i]) == 0)
+			return true;
+	return false;
+}
+
+static const char *function_kind(TSNode n)
+{
+	const char *t = ts_node_type(n);
+	TSNode p;
+	if (strcmp(t, "function_item") == 0) {
+		p = ts_node_parent(n);
+		if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "declaration_list") == 0) {
+			p = ts_node_parent(p);
+			if (!ts_node_is_null(p) && (strcmp(ts_node_type(p), "impl_item") == 0 ||
+						    strcmp(ts_node_type(p), "trait_item") == 0))
+				return "method";
+		}
+		return "function";
+	}
+	if (strcmp(t, "method_definition") == 0)
+		return "method";
+	if (strcmp(t, "arrow_function") == 0)
+		return "arrow function";
+	if (strcmp(t, "function_expression") == 0)
+		return "function expression";
+	if (strstr(t, "generator"))
+		return "generator";
+	return "function";
+}
+
+/* names - a small set of owned strings. */
+typedef struct names {
+	pg_vec v; /* char * */
+} names;
+
+static void names_add(names *s, char *owned)
+{
+	*(char **)pg_vec_push(&s->v) = owned;
+}
+
+static bool names_has(const names *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->v.len; i++)
+		if (strcmp(*PG_VEC_AT(&s->v, char *, i), name) == 0)
+			return true;
+	return false;
+}
+
+static void names_dispose(names *s)
+{
+	size_t i;
+	for (i = 0; i < s->v.len; i++)
+		free(*PG_VEC_AT(&s->v, char *, i));
+	pg_vec_dispose(&s->v);
+}
+
+/* Names a JavaScript document exports by list: `export { a, b as c }`,
+ * `export default a`, `module.exports = { a, b: c }`, `exports.a = a`. */
+static void js_export_names(const pg_doc *doc, TSNode root, names *out)
+{
+	uint32_t i, j, n = ts_node_named_child_count(root);
+	for (i = 0; i < n; i++) {
+		TSNode s = ts_node_named_child(root, i), e;
+		const char *t = ts_node_type(s);
+		if (strcmp(t, "export_statement") == 0) {
+			TSNode clause = ts_node_named_child(s, 0);
+			if (ts_node_is_null(clause))
+				continue;
+			if (strcmp(ts_node_type(clause), "export_clause") == 0) {
+				for (j = 0; j < ts_node_named_child_count(clause); j++) {
+					TSNode spec = ts_node_named_child(clause, j);
+					TSNode name = ts_node_child_by_field_name(spec, "name", 4);
+					if (!ts_node_is_null(name))
+						names_add(out, pg_cov_node_text(doc, name));
+				}
+			} else if (strcmp(ts_node_type(clause), "identifier") == 0) {
+				names_add(out, pg_cov_node_text(doc, clause));
+			}
+			continue;
+		}
+		if (strcmp(t, "expression_statement") != 0)
+			continue;
+		e = ts_node_named_child(s, 0);
+		if (ts_node_is_null(e) || strcmp(ts_node_type(e), "assignment_expression") != 0)
+			continue;
+		{
+			TSNode left = ts_node_child_by_field_name(e, "left", 4);
+			TSNode right = ts_node_child_by_field_name(e, "right", 5);
+			char *lt = pg_cov_node_text(doc, left);
+			if (strcmp(lt, "module.exports") == 0 && !ts_node_is_null(right) &&
+			    strcmp(ts_node_type(right), "object") == 0) {
+				for (j = 0; j < ts_node_named_child_count(right); j++) {
+					TSNode m = ts_node_named_child(right, j);
+					if (strcmp(ts_node_type(m), "shorthand_property_identifier") == 0)
+						names_add(out, pg_cov_node_text(doc, m));
+					else if (strcmp(ts_node_type(m), "pair") == 0) {
+						TSNode v = ts_node_child_by_field_name(m, "value", 5);
+						TSNode k = ts_node_child_by_field_name(m, "key", 3);
+						if (!ts_node_is_null(v) && strcmp(ts_node_type(v), "identifier") == 0)
+							names_add(out, pg_cov_node_text(doc, v));
+						if (!ts_node_is_null(k))
+							names_add(out, pg_cov_node_text(doc, k));
+					}
+				}
+			} else if ((pg_str_starts_with(lt, "module.exports.") || pg_str_starts_with(lt, "exports.")) &&
+				   !ts_node_is_null(right) && strcmp(ts_node_type(right), "identifier") == 0) {
+				names_add(out, pg_cov_node_text(doc, right));
+			} else if (strcmp(lt, "module.exports") == 0 && !ts_node_is_null(right) &&
+				   strcmp(ts_node_type(right), "identifier") == 0) {
+				names_add(out, pg_cov_node_text(doc, right));
+			}
+			free(lt);
+		}
+	}
+}
+
+static bool rust_public(TSNode fn)
+{
+	uint32_t i, n = ts_node_named_child_count(fn);
+	TSNode p;
+	for (i = 0; i < n; i++)
+		if (strcmp(ts_node_type(ts_node_named_child(fn, i)), "visibility_modifier") == 0)
+			return true;
+	/* a method of a trait implementation is as public as the trait */
+	p = ts_node_parent(fn);
+	if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "declaration_list") == 0) {
+		p = ts_node_parent(p);
+		if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "impl_item") == 0 &&
+		    !ts_node_is_null(ts_node_child_by_field_name(p, "trait", 5)))
+			return true;
+	}
+	return false;
+}
+
+static bool js_public(const pg_doc *doc, TSNode fn, const char *name, const names *exported)
+{
+	TSNode n = ts_node_parent(fn);
+	int depth = 0;
+	/* export function f, export const f = () => ..., export class C { m() {} } */
+	while (!ts_node_is_null(n) && depth++ < 6) {
+		const char *t = ts_node_type(n);
+		if (strcmp(t, "export_statement") == 0)
+			return true;
+		if (strcmp(t, "program") == 0 || strcmp(t, "statement_block") == 0)
+			break;
+		if (strcmp(t, "assignment_expression") == 0) {
+			char *lt = pg_cov_node_text(doc, ts_node_child_by_field_name(n, "left", 4));
+			bool pub = pg_str_starts_with(lt, "module.exports") || pg_str_starts_with(lt, "exports.");
+			free(lt);
+			if (pub)
+				return true;
+		}
+		n = ts_node_parent(n);
+	}
+	if (names_has(exported, name))
+		return true;
+	/* a top-level function of a <script> element is a global */
+	if (strcmp(doc->origin, "file") != 0) {
+		n = ts_node_parent(fn);
+		return !ts_node_is_null(n) && strcmp(ts_node_type(n), "program") == 0;
+	}
+	return false;
+}
+
+/* The file line span of a node. */
+static void node_lines(const pg_source *src, const pg_doc *doc, TSNode n, uint32_t *start, uint32_t *end)
+{
+	uint32_t col, a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	pg_source_position(src, doc, a, start, &col);
+	pg_source_position(src, doc, b > a ? b - 1 : a, end, &col);
+}
+
+/* Every named function of every document, for the base side. */
+static void collect_names(const pg_source *src, names *out)
+{
+	size_t i;
+	for (i = 0; i < src->docs.len; i++) {
+		const pg_doc *doc = PG_SOURCE_DOC(src, i);
+		TSTreeCursor cur;
+		if (!doc->tree || !doc->lang->function_name)
+			continue;
+		cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
+		for (;;) {
+			TSNode n = ts_tree_cursor_current_node(&cur);
+			if (is_function_node(doc->lang, ts_node_type(n))) {
+				char *name = doc->lang->function_name(doc, n);
+				if (name)
+					names_add(out, name);
+			}
+			if (ts_tree_cursor_goto_first_child(&cur))
+				continue;
+			while (!ts_tree_cursor_goto_next_sibling(&cur))
+				if (!ts_tree_cursor_goto_parent(&cur))
+					goto next;
+		}
+next:
+		ts_tree_cursor_delete(&cur);
+	}
+}
+
+static void map_doc(cov_ctx *c, const pg_file *f, const pg_source *src, const pg_doc *doc,
+		    const names *base)
+{
+	TSTreeCursor cur;
+	names exported;
+	pg_vec_init(&exported.v, sizeof(char *));
+	if (!doc->tree || !doc->lang->function_name) {
+		pg_vec_dispose(&exported.v);
+		return;
+	}
+	if (doc->lang->in_test && strcmp(doc->lang->name, "javascript") == 0)
+		js_export_names(doc, ts_tree_root_node(doc->tree), &exported);
+	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		uint32_t start, end;
+		if (is_function_node(doc->lang, ts_node_type(n))) {
+			node_lines(src, doc, n, &start, &end);
+			if (pg_file_range_touches_added(f, start, end, 0)) {
+				char *name = doc->lang->function_name(doc, n);
+				if (name) {
+					pg_changed_fn *fn = pg_vec_push(&c->sum->functions);
+					fn->path = f->path;
+					fn->name = name;
+					fn->kind = function_kind(n);
+					fn->start_line = start;
+					fn->end_line = end;
+					fn->is_new = !base || !names_has(base, name);
+					fn->is_test = doc->in_test || (doc->lang->in_test && doc->lang->in_test(doc, n));
+					fn->is_public = strcmp(doc->lang->name, "rust") == 0
+								? rust_public(n)
+								: js_public(doc, n, name, &exported);
+					fn->tested = -1;
+				}
+			}
+		}
+		if (ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur))
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	names_dispose(&exported);
+}
+
+/* The deepest document whose parsed ranges hold file offset `off` (only
+ * documents that share the file's text; unescaped copies are skipped). */
+static const pg_doc *doc_at(const pg_source *src, uint32_t off)
+{
+	const pg_doc *best = PG_SOURCE_DOC(src, 0);
+	size_t i;
+	uint32_t k;
+	for (i = 1; i < src->docs.len; i++) {
+		const pg_doc *d = PG_SOURCE_DOC(src, i);
+		if (d->owned || !d->tree || d->text != src->text)
+			continue;
+		for (k = 0; k < d->range_count; k++)
+			if (off >= d->ranges[k].start_byte && off < d->ranges[k].end_byte)
+				best = d;
+	}
+	return best;
+}
+
+/* Classify each added line: blank or comment, test code, or other code. */
+static void classify_lines(cov_ctx *c, const pg_file *f, const pg_source *src)
+{
+	cov_filefacts *ff = pg_vec_push(&c->facts);
+	size_t k;
+	ff->file = f;
+	for (k = 0; k < f->added_count; k++) {
+		uint32_t line;
+		for (line = f->added[k].start; line <= f->added[k].end && line <= src->lines.count; line++) {
+			uint32_t len, i = 0, off;
+			const char *text = pg_source_line(src, line, &len);
+			const pg_doc *doc;
+			TSNode node;
+			while (i < len && isspace((unsigned char)text[i]))
+				i++;
+			if (i == len)
+				continue;
+			off = (uint32_t)(text + i - src->text);
+			doc = doc_at(src, off);
+			if (!doc->tree)
+				continue;
+			node = ts_node_descendant_for_byte_range(ts_tree_root_node(doc->tree), off, off + 1);
+			if (pg_lang_is_comment(doc->lang, ts_node_type(node)))
+				continue;
+			if (doc->in_test || (doc->lang->in_test && doc->lang->in_test(doc, node))) {
+				ff->test_lines++;
+			} else {
+				if (!ff->code_lines)
+					ff->first_code_line = line;
+				ff->code_lines++;
+			}
+		}
+	}
+}
+
+int pg_cov_functions(cov_ctx *c)
+{
+	size_t i, d;
+	for (i = 0; i < c->r->files.len; i++) {
+		const pg_file *f = PG_VEC_AT(&c->r->files, pg_file, i);
+		pg_source head, base;
+		names base_names;
+		char *text, *old_text = NULL;
+		size_t len, old_len = 0;
+		bool have_base = false;
+		if (!f->lang || f->status == PG_FILE_DELETED || f->added_count == 0)
+			continue;
+		if (f->skip_reason && strcmp(f->skip_reason, "excluded") != 0)
+			continue;
+		if (!(text = pg_cov_read_blob(c, f->new_oid, &len)))
+			continue;
+		pg_vec_init(&base_names.v, sizeof(char *));
+		if (f->status != PG_FILE_ADDED && (old_text = pg_cov_read_blob(c, f->old_oid, &old_len))) {
+			pg_cov_parse(c, &base, f->old_path ? f->old_path : f->path, old_text, old_len, f->lang);
+			collect_names(&base, &base_names);
+			pg_source_dispose(&base);
+			have_base = true;
+		}
+		pg_cov_parse(c, &head, f->path, text, len, f->lang);
+		if (!head.timed_out) {
+			for (d = 0; d < head.docs.len; d++)
+				map_doc(c, f, &head, PG_SOURCE_DOC(&head, d), have_base ? &base_names : NULL);
+			classify_lines(c, f, &head);
+		}
+		pg_source_dispose(&head);
+		names_dispose(&base_names);
+		free(old_text);
+		free(text);
+	}
+	return 0;
+}
