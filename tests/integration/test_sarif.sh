@@ -13,6 +13,7 @@ commit base
 printf 'fn main() {\n    let x: Option<u32> = Some(1);\n    let v = x.unwrap();\n}\n' > "src dir/lib.rs"
 printf 'const q = location.hash;\neval(q);\n' > app.js
 printf 'let a = 1;\n// prgate-ignore: javascript/security/eval -- test fixture\neval(a);\n' > ok.js
+printf 'test("app", () => {});\n' > app.test.js # a test changed: no any/tests/no-test-changes
 commit change
 
 run check -f sarif HEAD~1..
