@@ -137,6 +137,7 @@ static int parse_mapping(pg_rule *r, yaml_document_t *doc, yaml_node_t *root, co
 {
 	yaml_node_pair_t *pair;
 	int err = 0;
+	unsigned seen = 0;
 	bool have_in_tests = false, builtin = false;
 	yaml_node_t *query_node = NULL, *root_node = root;
 	int category = -1;
@@ -150,8 +151,12 @@ static int parse_mapping(pg_rule *r, yaml_document_t *doc, yaml_node_t *root, co
 		if (!key)
 			return node_error(source, k, "keys must be plain strings%s", NULL);
 		for (i = 0; known_keys[i]; i++)
-			if (strcmp(key, known_keys[i]) == 0)
+			if (strcmp(key, known_keys[i]) == 0) {
 				known = true;
+				if (seen & (1u << i))
+					return node_error(source, k, "duplicate key '%s'", key);
+				seen |= 1u << i;
+			}
 		if (!known) {
 			const char *s = closest(key, known_keys);
 			char msg[256];

@@ -25,9 +25,17 @@ commit() {
   git add -A && git commit -q -m "$1" --allow-empty
 }
 
+# PRGATE_VALGRIND=1 runs every prgate invocation under valgrind memcheck:
+# any error or definitely lost byte makes it exit 99, which fails the test.
+WRAP=()
+if [ "${PRGATE_VALGRIND:-0}" = 1 ]; then
+  WRAP=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+        --show-leak-kinds=definite --suppressions="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/valgrind.supp")
+fi
+
 # run ARGS...: run prgate, capturing OUT, ERR and CODE
 run() {
-  OUT=$("$PRGATE" "$@" 2>"$TMP_ROOT/stderr")
+  OUT=$("${WRAP[@]}" "$PRGATE" "$@" 2>"$TMP_ROOT/stderr")
   CODE=$?
   ERR=$(cat "$TMP_ROOT/stderr")
 }

@@ -64,6 +64,12 @@ static void test_missing_field_and_unknown_key(void **state)
 	assert_string_equal(pg_error_last(), "b.yml:8:1: unknown key 'severty' (did you mean 'severity'?)");
 	assert_int_equal(pg_rule_parse(&r, "c.yml", y3, strlen(y3)), PG_ECONFIG);
 	assert_non_null(strstr(pg_error_last(), "c.yml:"));
+	/* found by fuzz_rule: a repeated key leaked the first value */
+	{
+		const char *y4 = RULE_HEAD("rust/security/x", "rust") "message: m\nquery: (identifier) @match\nid: rust/security/y\n";
+		assert_int_equal(pg_rule_parse(&r, "d.yml", y4, strlen(y4)), PG_ECONFIG);
+		assert_string_equal(pg_error_last(), "d.yml:8:1: duplicate key 'id'");
+	}
 	assert_null(r);
 }
 
