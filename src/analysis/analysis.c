@@ -224,6 +224,7 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 	}
 	if (load_content(run, f) < 0) {
 		f->skip_reason = "unreadable";
+		f->error = pg_strdup(pg_error_last());
 		return;
 	}
 	if (f->skip_reason)

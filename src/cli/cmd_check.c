@@ -146,9 +146,15 @@ done:
 	if (err < 0) {
 		exit_code = pg_cli_fail(err);
 	} else {
+		size_t i;
 		if (run.bad_rules)
 			fprintf(stderr, "prgate: %d rule file%s could not be loaded (see above); the other rules ran\n",
 				run.bad_rules, run.bad_rules == 1 ? "" : "s");
+		for (i = 0; i < run.result.files.len; i++) {
+			const pg_file *f = PG_VEC_AT(&run.result.files, pg_file, i);
+			if (f->error)
+				fprintf(stderr, "prgate: %s: not analysed: %s\n", f->path, f->error);
+		}
 		exit_code = pg_run_exit_code(&run);
 	}
 	pg_buf_dispose(&out);

@@ -16,7 +16,8 @@ const char pg_run_options_help[] =
 	"      --coverage FILE    a coverage report (lcov, Istanbul JSON, llvm-cov JSON); repeatable\n"
 	"      --min-diff-coverage PCT  fail the gate when added lines are less covered\n"
 	"      --config FILE      read this config instead of .prgate.yml\n"
-	"      --no-config        ignore .prgate.yml\n";
+	"      --no-config        ignore .prgate.yml\n"
+	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n";
 
 void pg_run_opts_init(pg_run_opts *o)
 {
@@ -86,6 +87,11 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 	case PG_OPT_NO_CONFIG:
 		o->no_config = true;
 		return 1;
+	case PG_OPT_PARSE_TIMEOUT:
+		if (pg_parse_long(arg, 1, 3600L * 1000, &n) < 0)
+			return pg_error_set(PG_EUSAGE, "--parse-timeout: %s", pg_error_last());
+		o->analysis.parse_timeout_us = (uint64_t)n * 1000u;
+		return 1;
 	default:
 		return 0;
 	}
@@ -144,7 +150,11 @@ void pg_run_dispose(pg_run *run)
 
 int pg_run_exit_code(const pg_run *run)
 {
+	size_t i;
 	if (run->bad_rules)
 		return PG_EXIT_USAGE;
+	for (i = 0; i < run->result.files.len; i++)
+		if (PG_VEC_AT(&run->result.files, pg_file, i)->error)
+			return PG_EXIT_RUNTIME;
 	return run->result.gate_failed ? PG_EXIT_GATE : PG_EXIT_OK;
 }

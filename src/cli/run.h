@@ -63,6 +63,7 @@ enum {
 	PG_OPT_MIN_DIFF_COVERAGE,
 	PG_OPT_CONFIG,
 	PG_OPT_NO_CONFIG,
+	PG_OPT_PARSE_TIMEOUT,
 };
 
 #define PG_RUN_LONGOPTS                                                          \
@@ -76,7 +77,8 @@ enum {
 	{ "coverage", required_argument, NULL, PG_OPT_COVERAGE },                \
 	{ "min-diff-coverage", required_argument, NULL, PG_OPT_MIN_DIFF_COVERAGE }, \
 	{ "config", required_argument, NULL, PG_OPT_CONFIG },                    \
-	{ "no-config", no_argument, NULL, PG_OPT_NO_CONFIG }
+	{ "no-config", no_argument, NULL, PG_OPT_NO_CONFIG },                    \
+	{ "parse-timeout", required_argument, NULL, PG_OPT_PARSE_TIMEOUT }
 
 /* The help text of the shared options (one line each). */
 extern const char pg_run_options_help[];
@@ -91,7 +93,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts);
 void pg_run_dispose(pg_run *run);
 
 /* The exit code for a finished run: 2 when rules could not be loaded,
- * 1 when the gate failed, else 0. */
+ * 3 when files could not be read, 1 when the gate failed, else 0. */
 int pg_run_exit_code(const pg_run *run);
 
 #endif

@@ -2,8 +2,11 @@
 #include "git.h"
 
 #include <git2.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct pg_repo {
 	git_repository *repo;
@@ -14,6 +17,30 @@ static int git_fail(const char *what)
 {
 	const git_error *e = git_error_last();
 	return pg_error_set(PG_EGIT, "%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+/* Is there a .git in `dir` or a parent that another user owns? */
+static bool foreign_git_dir(const char *dir)
+{
+	char *p = realpath(dir, NULL);
+	bool foreign = false;
+	while (p && !foreign) {
+		struct stat st;
+		char *git = pg_printf_alloc("%s/.git", p);
+		char *slash;
+		if (lstat(git, &st) == 0) {
+			foreign = st.st_uid != geteuid();
+			free(git);
+			break;
+		}
+		free(git);
+		slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return foreign;
 }
 
 int pg_repo_open(pg_repo **out, const char *path)
@@ -28,7 +55,11 @@ int pg_repo_open(pg_repo **out, const char *path)
 	if (rc < 0) {
 		const git_error *e = git_error_last();
 		const char *msg = e && e->message ? e->message : "";
-		if (strstr(msg, "not owned by current user") || strstr(msg, "owner")) {
+		/* libgit2 1.5.1 reports a repository owned by someone else as
+		 * "not owned by current user", or (a quirk of its config lookup)
+		 * as ENOTFOUND "config value 'safe.directory' was not found". */
+		if (strstr(msg, "not owned by current user") || strstr(msg, "safe.directory") ||
+		    foreign_git_dir(where)) {
 			int err = pg_error_set(
 				PG_EGIT,
 				"repository at '%s' is owned by another user; if you trust it, run "
@@ -538,8 +569,11 @@ int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg
 		memcpy(f->old_oid, d->old_file.id.id, 20);
 		if (f->status == PG_FILE_DELETED)
 			f->skip_reason = "deleted";
-		if ((err = load_delta(r, d, opts, f)) < 0)
-			goto done;
+		if (load_delta(r, d, opts, f) < 0) {
+			/* a corrupted or missing object loses this file only */
+			f->skip_reason = "unreadable";
+			f->error = pg_strdup(pg_error_last());
+		}
 	}
 	qsort(PG_VEC_AT(files, pg_file, first), files->len - first, sizeof(pg_file), file_cmp);
 done:

@@ -69,6 +69,7 @@ void pg_file_dispose(pg_file *f)
 	free(f->old_path);
 	free(f->added);
 	free(f->content);
+	free(f->error);
 }
 
 void pg_result_init(pg_result *r)

@@ -83,6 +83,9 @@ typedef struct pg_file {
 	size_t content_len;
 	/* Statistics filled by analysis. */
 	uint32_t findings;
+	/* Why the file could not be read (owned), with skip_reason
+	 * "unreadable"; the run goes on with the other files. */
+	char *error;
 } pg_file;
 
 /* True when 1-based `line` is an added line of `f`. */

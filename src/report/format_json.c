@@ -80,6 +80,8 @@ static void end(pg_report *rp)
 		json_object_set_new(o, "language", f->lang ? json_string(f->lang->name) : json_null());
 		json_object_set_new(o, "status", json_string(pg_file_status_name(f->status)));
 		json_object_set_new(o, "skipped_reason", f->skip_reason ? json_string(f->skip_reason) : json_null());
+		if (f->error)
+			json_object_set_new(o, "error", pg_json_text(f->error));
 		json_object_set_new(o, "lines_added", json_integer(f->lines_added));
 		json_object_set_new(o, "lines_deleted", json_integer(f->lines_deleted));
 		json_object_set_new(o, "findings", json_integer(f->findings));

@@ -6,7 +6,10 @@ PASS=0
 FAIL=0
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/prgate-it.XXXXXX")
 trap 'rm -rf "$TMP_ROOT"' EXIT
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$TMP_ROOT/gitconfig"
+# git and libgit2 both read $HOME/.gitconfig: a fresh HOME isolates them
+export HOME="$TMP_ROOT/home" GIT_CONFIG_NOSYSTEM=1
+unset GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
+mkdir -p "$HOME"
 git config --global user.name "Test User"
 git config --global user.email "test@example.com"
 git config --global init.defaultBranch main
