@@ -389,17 +389,48 @@ static bool defer_load(const char *path)
 	return pg_lang_for_path(path) != NULL;
 }
 
+static int file_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const pg_file *)a)->path, ((const pg_file *)b)->path);
+}
+
+/* A full scan: the changed files keep their status; every other file of
+ * the head commit joins them as unchanged, with all its lines in scope. */
+static int add_unchanged(struct pg_repo *repo, const pg_range *range, const pg_diff_opts *d,
+			 pg_vec *files)
+{
+	pg_vec head;
+	size_t i, changed = files->len;
+	int err;
+	pg_vec_init(&head, sizeof(pg_file));
+	if ((err = pg_repo_list_head(repo, range, d, &head)) < 0) {
+		for (i = 0; i < head.len; i++)
+			pg_file_dispose(PG_VEC_AT(&head, pg_file, i));
+		pg_vec_dispose(&head);
+		return err;
+	}
+	for (i = 0; i < head.len; i++) {
+		pg_file *h = PG_VEC_AT(&head, pg_file, i);
+		if (bsearch(h, files->items, changed, sizeof(pg_file), file_path_cmp)) {
+			pg_file_dispose(h);
+			continue;
+		}
+		*(pg_file *)pg_vec_push(files) = *h;
+	}
+	pg_vec_dispose(&head);
+	qsort(files->items, files->len, sizeof(pg_file), file_path_cmp);
+	return 0;
+}
+
 int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_ruleset *rules,
 		    const pg_engine *engine, const pg_analysis_opts *opts, pg_result *r)
 {
 	pg_diff_opts d = { opts->max_file_size, false, false, defer_load };
 	size_t i;
 	int err;
-	if (opts->filter == PG_FILTER_ALL)
-		err = pg_repo_list_head(repo, range, &d, &r->files);
-	else
-		err = pg_repo_diff(repo, range, &d, &r->files);
-	if (err < 0)
+	if ((err = pg_repo_diff(repo, range, &d, &r->files)) < 0)
+		return err;
+	if (opts->filter == PG_FILTER_ALL && (err = add_unchanged(repo, range, &d, &r->files)) < 0)
 		return err;
 	for (i = 0; i < r->files.len; i++) {
 		pg_file *f = PG_VEC_AT(&r->files, pg_file, i);

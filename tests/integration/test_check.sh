@@ -24,8 +24,13 @@ expect_out_has "lib.rs:3:13: warning[rust/robustness/unwrap]" "--filter file rep
 expect_out_has "lib.rs:4:13: warning[rust/robustness/unwrap]" "--filter file keeps the changed line"
 run check --filter context HEAD~1..
 expect_out_has "lib.rs:3:13:" "--filter context includes a line within 3 of a change"
-run check --filter all HEAD
-expect_out_has "lib.rs:3:13:" "--filter all scans the head tree"
+printf 'fn other() { let q: Option<u8> = None; q.unwrap(); }\n' > other.rs
+git add other.rs && git commit -q --amend --no-edit
+printf 'fn third() {}\n' > third.rs && commit third
+run check --filter all -f json HEAD~1..
+expect_json "sorted((f['path'],f['line']) for f in j['findings'] if f['rule']=='rust/robustness/unwrap')==[('lib.rs',3),('lib.rs',4),('other.rs',1)]" "--filter all scans the head tree"
+expect_json "{f['path']:f['status'] for f in j['files']}=={'lib.rs':'unchanged','other.rs':'unchanged','third.rs':'added'}" "--filter all keeps the status of changed files"
+git reset -q --hard HEAD~1 && git rm -q other.rs && git commit -q --amend --no-edit
 
 # ranges: single commit, A..B, A...B, A.. and an explicit sha
 run check HEAD
