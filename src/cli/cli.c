@@ -20,6 +20,8 @@ static const command commands[] = {
 	{ "check", pg_cmd_check, "analyse a range of commits and gate on the findings" },
 	{ "rules", pg_cmd_rules, "list or self-test rules (rules list, rules test [DIR])" },
 	{ "explain", pg_cmd_explain, "explain a rule in plain words" },
+	{ "hook", pg_cmd_hook, "install, uninstall or run the pre-push hook" },
+	{ "config", pg_cmd_config, "validate the configuration (config check [FILE])" },
 	{ NULL, NULL, NULL },
 };
 

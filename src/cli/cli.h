@@ -26,6 +26,8 @@ int pg_cmd_check(int argc, char **argv);
 int pg_cmd_rules(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_rules_test(int argc, char **argv);
+int pg_cmd_hook(int argc, char **argv);
+int pg_cmd_config(int argc, char **argv);
 
 int pg_cli_main(int argc, char **argv);
 

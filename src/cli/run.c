@@ -57,6 +57,7 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 		if (pg_parse_long(arg, 1, 1L << 40, &n) < 0)
 			return pg_error_set(PG_EUSAGE, "--max-file-size: %s", pg_error_last());
 		o->analysis.max_file_size = (size_t)n;
+		o->max_file_size_set = true;
 		return 1;
 	case PG_OPT_JOBS:
 		if (pg_parse_long(arg, 1, 64, &n) < 0)
@@ -97,6 +98,83 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 	}
 }
 
+/* Read the configuration into run->config: which file is the caller's
+ * choice (see run.h). A missing .prgate.yml is no error; a missing
+ * --config FILE is. */
+static int load_config(pg_run *run, const pg_run_opts *opts)
+{
+	const pg_range *range = &run->result.range;
+	char *text = NULL, *path, *source;
+	size_t len;
+	int err;
+
+	if (opts->no_config)
+		return 0;
+	if (opts->config_path) {
+		err = pg_config_load_file(&run->config, opts->config_path, NULL);
+		return err == PG_ENOTFOUND ? pg_error_set(PG_ECONFIG, "%s", pg_error_last()) : err;
+	}
+	if (opts->config_from_base) {
+		/* the base commit's config: a pull request cannot switch off its
+		 * own gate (a root commit has no base, so no config) */
+		if (!range->base[0])
+			return 0;
+		err = pg_repo_read_file(run->repo, range->base, PG_CONFIG_FILE, (size_t)1 << 20, &text, &len);
+		if (err == PG_ENOTFOUND)
+			return 0;
+		if (err < 0)
+			return err;
+		source = pg_printf_alloc("%.12s:%s", range->base, PG_CONFIG_FILE);
+		err = pg_config_parse(&run->config, source, text, len);
+		free(source);
+		free(text);
+		return err;
+	}
+	path = pg_printf_alloc("%s%s", pg_repo_root(run->repo), PG_CONFIG_FILE);
+	/* messages name the file relative to the repository root */
+	err = pg_config_load_file(&run->config, path, PG_CONFIG_FILE);
+	free(path);
+	return err == PG_ENOTFOUND ? 0 : err;
+}
+
+/* The config's values for what the command line did not set. */
+static void apply_config(pg_run *run, const pg_run_opts *opts)
+{
+	const pg_config *c = &run->config;
+	run->opts = *opts;
+	if (!opts->fail_level_set && c->fail_level_set)
+		run->opts.fail_level = c->fail_level;
+	if (!opts->filter_set && c->filter_set)
+		run->opts.analysis.filter = c->filter;
+	if (!opts->max_file_size_set && c->max_file_size)
+		run->opts.analysis.max_file_size = c->max_file_size;
+	if (opts->min_diff_coverage < 0 && c->min_diff_coverage >= 0)
+		run->opts.min_diff_coverage = c->min_diff_coverage;
+	run->opts.analysis.paths = pg_config_path_filter(&run->config);
+	run->result.fail_level = run->opts.fail_level;
+}
+
+/* A change to the gate's own configuration is a finding: in review the
+ * base commit's config was used, and a reviewer must see the new one. */
+static void report_config_change(pg_run *run)
+{
+	size_t i;
+	for (i = 0; i < run->result.files.len; i++) {
+		pg_file *f = PG_VEC_AT(&run->result.files, pg_file, i);
+		const char *msg;
+		if (strcmp(f->path, PG_CONFIG_FILE) != 0 && !(f->old_path && strcmp(f->old_path, PG_CONFIG_FILE) == 0))
+			continue;
+		if (run->opts.config_from_base)
+			msg = "this change edits .prgate.yml, the gate's configuration; this run used the base "
+			      "commit's, the new one applies after merge: check what it switches off";
+		else
+			msg = "this change edits .prgate.yml, the gate's configuration: check what it switches off";
+		if (pg_result_add_builtin(&run->result, &run->rules, "any/maintainability/config-changed", f->path,
+					  1, 1, msg))
+			f->findings++;
+	}
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad_queries = 0;
@@ -104,26 +182,38 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	memset(run, 0, sizeof(*run));
 	pg_result_init(&run->result);
 	pg_ruleset_init(&run->rules);
+	pg_config_init(&run->config);
+	run->opts = *opts;
 	run->result.fail_level = opts->fail_level;
 
 	if ((err = pg_repo_open(&run->repo, NULL)) < 0)
 		return err;
-	if (opts->staged)
+	if (opts->range) {
+		run->result.range = *opts->range;
+		run->result.range.spec = pg_strdup(opts->range->spec ? opts->range->spec : "");
+		run->result.range.description = pg_strdup(opts->range->description ? opts->range->description : "");
+		err = 0;
+	} else if (opts->staged)
 		err = pg_repo_staged_range(run->repo, &run->result.range);
 	else
 		err = pg_repo_resolve_range(run->repo, opts->range_spec, &run->result.range, &run->notice);
 	if (err < 0)
 		return err;
-	/* stage: configuration (.prgate.yml) is applied here */
+	/* stage: configuration (.prgate.yml); flags win over it */
+	if ((err = load_config(run, opts)) < 0)
+		return err;
+	apply_config(run, opts);
 	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs,
 				     opts->no_default_rules, &run->bad_rules)) < 0)
 		return err;
+	pg_config_apply_rules(&run->config, &run->rules);
 	if ((err = pg_cli_build_engine(&run->engine, &run->rules, &bad_queries)) < 0)
 		return err;
 	run->bad_rules += bad_queries;
-	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine, &opts->analysis,
-				   &run->result)) < 0)
+	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine,
+				   &run->opts.analysis, &run->result)) < 0)
 		return err;
+	report_config_change(run);
 	/* stages after the rules: tests, coverage, stakes */
 	{
 		pg_coverage_opts cov = { (const char *const *)opts->coverage_files, opts->ncoverage_files,
@@ -144,6 +234,7 @@ void pg_run_dispose(pg_run *run)
 	pg_result_dispose(&run->result);
 	pg_engine_free(run->engine);
 	pg_ruleset_dispose(&run->rules);
+	pg_config_dispose(&run->config);
 	pg_repo_free(run->repo);
 	memset(run, 0, sizeof(*run));
 }

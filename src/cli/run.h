@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "analysis/analysis.h"
 #include "git/git.h"
+#include "config/config.h"
 
 #include <getopt.h>
 
@@ -23,6 +24,8 @@
 
 typedef struct pg_run_opts {
 	const char *range_spec; /* NULL: the default range */
+	const pg_range *range;  /* already resolved (the pre-push hook), or NULL;
+				 * borrowed, copied by pg_run_execute */
 	bool staged;
 	pg_analysis_opts analysis;
 	char *rule_dirs[PG_RUN_MAX_LIST];
@@ -31,6 +34,7 @@ typedef struct pg_run_opts {
 	pg_severity fail_level;
 	bool fail_level_set; /* given on the command line (wins over config) */
 	bool filter_set;
+	bool max_file_size_set;
 	char *coverage_files[PG_RUN_MAX_LIST];
 	size_t ncoverage_files;
 	double min_diff_coverage; /* < 0: no coverage gate */
@@ -46,6 +50,9 @@ typedef struct pg_run {
 	pg_result result;
 	char *notice;      /* the "range chosen for you" line, or NULL */
 	int bad_rules;     /* rule files or queries that could not be loaded */
+	pg_config config;  /* .prgate.yml as read (defaults when there is none) */
+	pg_run_opts opts;  /* the caller's options with the config applied: what
+			    * later stages (coverage, stakes) must read */
 } pg_run;
 
 void pg_run_opts_init(pg_run_opts *o);
@@ -87,7 +94,9 @@ extern const char pg_run_options_help[];
  * option, or PG_EUSAGE (message set) when its value is bad. */
 int pg_run_option(pg_run_opts *o, int c, const char *arg);
 
-/* Run the pipeline. On error returns a negative code with the message set;
+/* Run the pipeline. Configuration: --config FILE, else with
+ * config_from_base the base commit's .prgate.yml, else the work tree's;
+ * flags given on the command line win over it. On error returns a negative code with the message set;
  * what was computed so far stays in `run` for the caller to report. */
 int pg_run_execute(pg_run *run, const pg_run_opts *opts);
 void pg_run_dispose(pg_run *run);

@@ -481,7 +481,7 @@ int pg_config_parse(pg_config *c, const char *source, const char *text, size_t l
 	return err;
 }
 
-int pg_config_load_file(pg_config *c, const char *path)
+int pg_config_load_file(pg_config *c, const char *path, const char *source)
 {
 	FILE *f = fopen(path, "rb");
 	pg_buf b;
@@ -503,7 +503,7 @@ int pg_config_load_file(pg_config *c, const char *path)
 		err = pg_error_set(PG_ERROR, "cannot read '%s': %s", path, strerror(errno));
 	fclose(f);
 	if (!err)
-		err = pg_config_parse(c, path, b.ptr, b.len);
+		err = pg_config_parse(c, source ? source : path, b.ptr, b.len);
 	pg_buf_dispose(&b);
 	return err;
 }

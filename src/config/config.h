@@ -131,9 +131,10 @@ void pg_config_dispose(pg_config *c);
  * left partly filled and must still be disposed. */
 int pg_config_parse(pg_config *c, const char *source, const char *text, size_t len);
 
-/* Read and parse the file at `path`. PG_ENOTFOUND (message set) when it
- * does not exist; PG_ECONFIG when it is malformed; PG_ERROR when unreadable. */
-int pg_config_load_file(pg_config *c, const char *path);
+/* Read and parse the file at `path`; messages name it `source` (NULL: the
+ * path). PG_ENOTFOUND (message set) when it does not exist; PG_ECONFIG when
+ * it is malformed; PG_ERROR when unreadable. */
+int pg_config_load_file(pg_config *c, const char *path, const char *source);
 
 /* Does `selector` match `rule`? Returns its specificity (> 0), or 0. */
 int pg_config_selector_match(const char *selector, const pg_rule *rule);

@@ -765,6 +765,129 @@ int pg_repo_walk_commits(pg_repo *r, const pg_range *range,
 	return err < 0 ? err : 0;
 }
 
+int pg_repo_hooks_dir(pg_repo *r, char **out)
+{
+	git_config *cfg = NULL;
+	git_buf value = { 0 };
+	const char *home;
+	int rc;
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+		return git_fail("cannot read the repository config");
+	rc = git_config_get_string_buf(&value, cfg, "core.hooksPath");
+	git_config_free(cfg);
+	if (rc == 0 && value.ptr && value.ptr[0]) {
+		const char *v = value.ptr;
+		if (v[0] == '~' && v[1] == '/' && (home = getenv("HOME")))
+			*out = pg_printf_alloc("%s%s", home, v + 1);
+		else if (v[0] == '/')
+			*out = pg_strdup(v);
+		else /* git runs hooks from the work tree root (the git dir if bare) */
+			*out = pg_printf_alloc("%s%s", r->root, v);
+	} else {
+		*out = pg_printf_alloc("%shooks", git_repository_commondir(r->repo));
+	}
+	git_buf_dispose(&value);
+	while (strlen(*out) > 1 && (*out)[strlen(*out) - 1] == '/')
+		(*out)[strlen(*out) - 1] = 0;
+	return 0;
+}
+
+static bool is_zero_sha(const char *hex)
+{
+	for (; *hex; hex++)
+		if (*hex != '0')
+			return false;
+	return true;
+}
+
+static bool have_commit(pg_repo *r, const char *hex, git_oid *out)
+{
+	git_commit *c = NULL;
+	if (git_oid_fromstr(out, hex) < 0 || git_commit_lookup(&c, r->repo, out) < 0)
+		return false;
+	git_commit_free(c);
+	return true;
+}
+
+/* The remote's default branch as a full ref name (owned), or NULL. */
+static char *remote_default(pg_repo *r, const char *remote)
+{
+	static const char *const names[] = { "HEAD", "main", "master", NULL };
+	size_t i;
+	for (i = 0; names[i]; i++) {
+		char *ref = pg_printf_alloc("refs/remotes/%s/%s", remote, names[i]);
+		git_oid oid;
+		if (git_reference_name_to_id(&oid, r->repo, ref) == 0)
+			return ref;
+		free(ref);
+	}
+	return NULL;
+}
+
+int pg_repo_push_range(pg_repo *r, const char *remote, const char *local_sha, const char *remote_sha,
+		       pg_range *out, char **notice)
+{
+	git_oid local, theirs, mb;
+	git_revwalk *walk = NULL;
+	char *def = NULL;
+	int err = 0;
+
+	*notice = NULL;
+	memset(out, 0, sizeof(*out));
+	if (!have_commit(r, local_sha, &local))
+		return missing_revision(r, local_sha);
+	oid_hex(out->head, &local);
+	if (!is_zero_sha(remote_sha) && have_commit(r, remote_sha, &theirs) &&
+	    git_merge_base(&mb, r->repo, &theirs, &local) == 0) {
+		oid_hex(out->base, &mb);
+		out->spec = pg_printf_alloc("%.12s..%.12s", out->base, out->head);
+		out->description = pg_printf_alloc("%.12s..%.12s (the push to %s)", out->base, out->head, remote);
+		return 0;
+	}
+	if ((def = remote_default(r, remote))) {
+		git_oid d;
+		if (git_reference_name_to_id(&d, r->repo, def) == 0 && git_merge_base(&mb, r->repo, &d, &local) == 0) {
+			oid_hex(out->base, &mb);
+			out->spec = pg_printf_alloc("%.12s..%.12s", out->base, out->head);
+			out->description = pg_printf_alloc("merge base with %s (%.12s)..%.12s", short_ref(def),
+							   out->base, out->head);
+			*notice = pg_printf_alloc("prgate: new branch: checking from its merge base with %s",
+						  short_ref(def));
+			free(def);
+			return 0;
+		}
+	}
+	/* no default branch to compare with: what no remote-tracking ref has */
+	if (git_revwalk_new(&walk, r->repo) < 0) {
+		err = git_fail("cannot walk commits");
+		goto done;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_revwalk_push(walk, &local);
+	git_revwalk_hide_glob(walk, "refs/remotes/*");
+	if (git_revwalk_next(&mb, walk) == 0) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, r->repo, &mb) == 0) {
+			if (git_commit_parentcount(c) > 0)
+				oid_hex(out->base, git_commit_parent_id(c, 0));
+			git_commit_free(c);
+		}
+	} else {
+		memcpy(out->base, out->head, sizeof(out->base)); /* nothing new */
+	}
+	out->spec = pg_printf_alloc("%.12s..%.12s", out->base[0] ? out->base : "(root)", out->head);
+	out->description = pg_printf_alloc("%s..%.12s (commits on no remote branch)",
+					   out->base[0] ? out->base : "the empty tree", out->head);
+	*notice = pg_printf_alloc("prgate: new branch and no %s default branch here: checking the commits "
+				  "no remote branch has",
+				  remote);
+done:
+	git_revwalk_free(walk);
+	free(def);
+	return err;
+}
+
 int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **ranges, size_t *count)
 {
 	char *old_text = NULL, *new_text = NULL;

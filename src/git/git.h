@@ -82,6 +82,22 @@ int pg_repo_walk_commits(pg_repo *repo, const pg_range *range,
 				   const char *email, const char *message),
 			 void *ctx);
 
+/* The directory git runs hooks from, as `git rev-parse --git-path hooks`:
+ * core.hooksPath when set (relative to the work tree root, "~/" expanded),
+ * else the hooks/ directory of the common git dir (shared by worktrees).
+ * *out is owned, without a trailing '/'. */
+int pg_repo_hooks_dir(pg_repo *repo, char **out);
+
+/* The range a push of `local_sha` over `remote_sha` to `remote` (a remote
+ * name or URL) sends, as a pre-push hook sees it. An update: the merge base
+ * of the two..local. A new branch (remote_sha all zeros, or not known
+ * here): the merge base with the remote's default branch (<remote>/HEAD,
+ * else <remote>/main, <remote>/master); without one, the commits no
+ * remote-tracking ref has, from the first one's parent (the empty tree for
+ * a new root). *notice (owned, may be NULL) says which base was chosen. */
+int pg_repo_push_range(pg_repo *repo, const char *remote, const char *local_sha,
+		       const char *remote_sha, pg_range *out, char **notice);
+
 /* Added lines of a file when whitespace is ignored: fills *ranges (owned). */
 int pg_repo_diff_file_ignoring_ws(pg_repo *repo, const pg_file *f, pg_line_range **ranges,
 				  size_t *count);

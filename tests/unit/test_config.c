@@ -298,13 +298,13 @@ static void test_load_file(void **state)
 	fputs("filter: all\n", f);
 	fclose(f);
 	pg_config_init(&c);
-	assert_int_equal(pg_config_load_file(&c, path), 0);
+	assert_int_equal(pg_config_load_file(&c, path, NULL), 0);
 	assert_int_equal(c.filter, PG_FILTER_ALL);
 	assert_string_equal(c.source, path);
 	pg_config_dispose(&c);
 	unlink(path);
 	pg_config_init(&c);
-	assert_int_equal(pg_config_load_file(&c, path), PG_ENOTFOUND);
+	assert_int_equal(pg_config_load_file(&c, path, NULL), PG_ENOTFOUND);
 	pg_config_dispose(&c);
 }
 

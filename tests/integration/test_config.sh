@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# .prgate.yml: validation with positions, and every key changing a check.
+. "$(dirname "$0")/lib.sh"
+
+new_repo cfg
+printf 'function f(x) {\n  return x;\n}\n' > a.js
+printf 'fn main() {\n    let x: Option<u32> = Some(1);\n}\n' > lib.rs
+commit base
+printf 'function f(x) {\n  return eval(x);\n}\n' > a.js
+printf 'fn main() {\n    let x: Option<u32> = Some(1);\n    let v = x.unwrap();\n}\n' > lib.rs
+mkdir -p vendor/lib web/dist
+printf 'eval(v);\n' > vendor/lib/v.js
+printf 'eval(d);\n' > web/dist/app.js
+printf 'eval(m);\n' > jquery.min.js
+commit "eval and unwrap"
+
+# --- config check ---
+run config check
+expect_code 0 "no config file is fine"
+expect_out_has "no .prgate.yml" "says the defaults apply"
+
+printf 'fail_level: error\nrules:\n  disabel: [javascript/security/eval]\n' > .prgate.yml
+run config check
+expect_code 2 "misspelled key"
+expect_err_has ".prgate.yml:3:3: unknown key 'disabel' in rules (did you mean 'disable'?)" "points at the misspelled key"
+mkdir -p deep/er && cd deep/er
+run config check
+expect_err_has ".prgate.yml:3:3: unknown key 'disabel'" "found from a subdirectory, named from the root"
+cd "$REPO"
+run check HEAD~1..
+expect_code 2 "check with a malformed config exits 2"
+expect_err_has ".prgate.yml:3:3: unknown key 'disabel' in rules (did you mean 'disable'?)" "check names the place"
+
+printf 'rules:\n  disable: [javascript/security/evl]\n' > .prgate.yml
+run config check
+expect_code 2 "a selector that matches no rule"
+expect_err_has ".prgate.yml:2:13: rule selector 'javascript/security/evl' matches no rule (did you mean 'javascript/security/eval'?)" "did you mean a rule"
+
+printf 'filter: [added\n' > .prgate.yml
+run config check
+expect_code 2 "YAML syntax error"
+expect_err_has ".prgate.yml:2:1:" "syntax error position"
+
+printf 'rules:\n  disable: [javascript/security/eval]\n' > "$TMP_ROOT/other.yml"
+run config check "$TMP_ROOT/other.yml"
+expect_code 0 "config check FILE"
+expect_out_has "other.yml is valid" "names the file"
+run config check "$TMP_ROOT/missing.yml"
+expect_code 2 "a missing FILE"
+expect_err_has "does not exist" "missing file message"
+run config --help
+expect_code 0 "config --help"
+expect_out_has "usage: prgate config check" "config help"
+
+# --- the default excludes: vendored, built and minified code ---
+rm -f .prgate.yml
+run check -f json HEAD~1..
+expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":None,"vendor/lib/v.js":"excluded","web/dist/app.js":"excluded","jquery.min.js":"excluded"}' "default excludes"
+expect_json 'sorted(f["rule"] for f in j["findings"])==["javascript/security/eval","rust/robustness/unwrap"]' "findings without config"
+
+printf 'paths:\n  default_excludes: false\n  exclude: [lib.rs]\n' > .prgate.yml
+run check -f json HEAD~1..
+expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":"excluded","vendor/lib/v.js":None,"web/dist/app.js":None,"jquery.min.js":None}' "default_excludes false and a user exclude"
+printf 'paths:\n  include: ["*.rs"]\n' > .prgate.yml
+run check -f json HEAD~1..
+expect_json '[f["path"] for f in j["files"] if f["skipped_reason"] is None]==["lib.rs"]' "include"
+
+# --- rules: disable a pack, enable one rule back, severities ---
+printf 'rules:\n  disable: [javascript]\n' > .prgate.yml
+run check HEAD~1..
+expect_code 0 "a disabled pack"
+expect_out_lacks "javascript/security/eval" "pack disabled"
+expect_out_has "lib.rs:3:13: warning[rust/robustness/unwrap]" "other packs still run"
+printf 'rules:\n  disable: [javascript]\n  enable: [javascript/security/eval]\n' > .prgate.yml
+run check HEAD~1..
+expect_code 1 "the more specific selector wins"
+expect_out_has "a.js:2:10: error[javascript/security/eval]" "rule enabled again"
+printf 'rules:\n  severity:\n    javascript/security/eval: warning\n    rust/robustness/unwrap: error\n' > .prgate.yml
+run check -f json HEAD~1..
+expect_json '{f["rule"]:f["severity"] for f in j["findings"]}=={"javascript/security/eval":"warning","rust/robustness/unwrap":"error"}' "severity overrides"
+
+# --- fail_level, filter, max_file_size; flags win ---
+printf 'rules:\n  disable: [javascript]\nfail_level: warning\n' > .prgate.yml
+run check HEAD~1..
+expect_code 1 "fail_level from the config"
+expect_out_has "fail level: warning" "the footer shows the configured fail level"
+run check --fail-level error HEAD~1..
+expect_code 0 "--fail-level wins over the config"
+printf 'filter: file\nrules:\n  disable: [javascript]\n' > .prgate.yml
+printf 'fn main() {\n    let x: Option<u32> = Some(1);\n    let v = x.unwrap();\n    let w = x.unwrap();\n}\n' > lib.rs
+commit "second unwrap"
+run check HEAD~1..
+expect_out_has "lib.rs:3:13:" "filter from the config"
+expect_out_has "lib.rs:4:13:" "filter from the config keeps the added line"
+run check --filter added HEAD~1..
+expect_out_lacks "lib.rs:3:13:" "--filter wins over the config"
+printf 'max_file_size: 10\n' > .prgate.yml
+run check -f json HEAD~1..
+expect_json '[f["skipped_reason"] for f in j["files"] if f["path"]=="lib.rs"]==["too-large"]' "max_file_size from the config"
+run check --max-file-size 100000 -f json HEAD~1..
+expect_json '[f["skipped_reason"] for f in j["files"] if f["path"]=="lib.rs"]==[None]' "--max-file-size wins"
+
+# --- test paths per language ---
+printf 'tests:\n  rust: [checks/]\n' > .prgate.yml
+mkdir -p checks
+printf 'fn t() {\n    let x: Option<u32> = None;\n    x.unwrap();\n}\n' > checks/t.rs
+commit "unwrap in a configured test directory"
+run check HEAD~1..
+expect_out_lacks "checks/t.rs" "unwrap in configured test code is not flagged"
+run check --no-config HEAD~1..
+expect_out_has "checks/t.rs:3:5: warning[rust/robustness/unwrap]" "--no-config ignores the file"
+
+# --- --config FILE; a change to .prgate.yml is reported ---
+printf 'rules:\n  disable: [rust]\n' > "$TMP_ROOT/norust.yml"
+run check --config "$TMP_ROOT/norust.yml" HEAD~1..
+expect_out_lacks "rust/robustness/unwrap" "--config FILE"
+run check --config "$TMP_ROOT/nope.yml" HEAD~1..
+expect_code 2 "--config with a missing file"
+printf 'rules:\n  disable: [javascript/security/eval]\n' > .prgate.yml
+git add .prgate.yml && git commit -q -m "switch off eval"
+run check -f json HEAD~1..
+expect_json '[(f["rule"],f["path"],f["line"],f["severity"]) for f in j["findings"]]==[("any/maintainability/config-changed",".prgate.yml",1,"warning")]' "config change reported"
+run explain any/maintainability/config-changed
+expect_code 0 "the config-changed rule is explained"
+
+# --- the agents section parses ---
+printf 'agents:\n  fail_level: warning\n  require_tests: true\n  authors: ["*[bot]*"]\n' > .prgate.yml
+run config check
+expect_code 0 "agents section"
+printf 'agents:\n  require_test: true\n' > .prgate.yml
+run config check
+expect_err_has ".prgate.yml:2:3: unknown key 'require_test' in agents (did you mean 'require_tests'?)" "agents keys checked"
+
+finish
