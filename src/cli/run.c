@@ -214,11 +214,12 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 				   &run->opts.analysis, &run->result)) < 0)
 		return err;
 	report_config_change(run);
-	/* stages after the rules: tests, coverage, stakes */
+	/* stages after the rules: tests, coverage, stakes (with the config
+	 * applied: run->opts, not the caller's opts) */
 	{
-		pg_coverage_opts cov = { (const char *const *)opts->coverage_files, opts->ncoverage_files,
-					 opts->min_diff_coverage, 0 };
-		if ((err = pg_coverage_run(run->repo, &run->rules, &opts->analysis, &cov, &run->result)) < 0)
+		pg_coverage_opts cov = { (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
+					 run->opts.min_diff_coverage, 0 };
+		if ((err = pg_coverage_run(run->repo, &run->rules, &run->opts.analysis, &cov, &run->result)) < 0)
 			return err;
 	}
 	pg_result_finish(&run->result);

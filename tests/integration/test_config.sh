@@ -56,7 +56,8 @@ expect_out_has "usage: prgate config check" "config help"
 rm -f .prgate.yml
 run check -f json HEAD~1..
 expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":None,"vendor/lib/v.js":"excluded","web/dist/app.js":"excluded","jquery.min.js":"excluded"}' "default excludes"
-expect_json 'sorted(f["rule"] for f in j["findings"])==["javascript/security/eval","rust/robustness/unwrap"]' "findings without config"
+# (the any/ rules of later stages, such as "no test changed", are not this test's subject)
+expect_json 'sorted(f["rule"] for f in j["findings"] if not f["rule"].startswith("any/"))==["javascript/security/eval","rust/robustness/unwrap"]' "findings without config"
 
 printf 'paths:\n  default_excludes: false\n  exclude: [lib.rs]\n' > .prgate.yml
 run check -f json HEAD~1..
@@ -77,7 +78,7 @@ expect_code 1 "the more specific selector wins"
 expect_out_has "a.js:2:10: error[javascript/security/eval]" "rule enabled again"
 printf 'rules:\n  severity:\n    javascript/security/eval: warning\n    rust/robustness/unwrap: error\n' > .prgate.yml
 run check -f json HEAD~1..
-expect_json '{f["rule"]:f["severity"] for f in j["findings"]}=={"javascript/security/eval":"warning","rust/robustness/unwrap":"error"}' "severity overrides"
+expect_json '{f["rule"]:f["severity"] for f in j["findings"] if not f["rule"].startswith("any/")}=={"javascript/security/eval":"warning","rust/robustness/unwrap":"error"}' "severity overrides"
 
 # --- fail_level, filter, max_file_size; flags win ---
 printf 'rules:\n  disable: [javascript]\nfail_level: warning\n' > .prgate.yml
