@@ -81,7 +81,7 @@ int pg_cmd_check(int argc, char **argv)
 	pg_run_opts_init(&opts);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:o:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:j:h", longopts, NULL)) != -1) {
 		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c, optarg);
 		if (handled < 0)
 			return pg_cli_fail(handled);
