@@ -18,6 +18,7 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "check", pg_cmd_check, "analyse a range of commits and gate on the findings" },
+	{ "review", pg_cmd_review, "analyse a pull request in GitHub Actions and post one review" },
 	{ "rules", pg_cmd_rules, "list or self-test rules (rules list, rules test [DIR])" },
 	{ "explain", pg_cmd_explain, "explain a rule in plain words" },
 	{ "hook", pg_cmd_hook, "install, uninstall or run the pre-push hook" },

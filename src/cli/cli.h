@@ -23,6 +23,7 @@ int pg_cli_fail(int err);
 
 /* The commands: each is `int cmd_x(int argc, char **argv)` returning an exit code. */
 int pg_cmd_check(int argc, char **argv);
+int pg_cmd_review(int argc, char **argv);
 int pg_cmd_rules(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_rules_test(int argc, char **argv);
