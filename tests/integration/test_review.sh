@@ -56,6 +56,8 @@ BASE=$(git rev-parse HEAD)
 git checkout -q -b feature
 printf 'fn main() {\n    let x: Option<u32> = Some(1);\n    let v = x.unwrap();\n    println!("{}", v);\n}\n' > lib.rs
 printf 'function show(q) {\n  eval(q);\n  return q;\n}\n' > app.js
+# a test changes too, so the tests stage has nothing to say
+printf 'test("show", () => {});\n' > app.test.js
 commit head
 HEAD1=$(git rev-parse HEAD)
 /usr/bin/python3 "$FIX" state "$TMP_ROOT/state1.json" 7 "$BASE" "$HEAD1"
