@@ -30,6 +30,7 @@ static void review_usage(FILE *out)
 		"      --require-post     exit 3 when the results could not be posted\n"
 		"      --from-json FILE   post a JSON report from 'prgate check -f json' (no analysis)\n"
 		"      --pr N             the pull request number (default: from the event)\n"
+		"      --pr-file FILE     read the number from FILE (an artifact of the first workflow)\n"
 		"      --head SHA         the head commit (default: from the event or the report)\n"
 		"      --repo OWNER/NAME  default: GITHUB_REPOSITORY\n"
 		"      --event FILE       default: GITHUB_EVENT_PATH\n"
@@ -51,8 +52,28 @@ enum {
 	OPT_REPO,
 	OPT_EVENT,
 	OPT_DRY_RUN,
-	OPT_MAX_COMMENTS
+	OPT_MAX_COMMENTS,
+	OPT_PR_FILE
 };
+
+/* The pull request number from a file an unprivileged job wrote: untrusted,
+ * so digits only. */
+static int read_pr_file(const char *path, long *out)
+{
+	char buf[32];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return pg_error_set(PG_EUSAGE, "--pr-file: cannot read '%s': %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	if (pg_parse_long(buf, 1, 1L << 40, out) < 0)
+		return pg_error_set(PG_EUSAGE, "--pr-file: '%s' does not hold a pull request number", path);
+	return 0;
+}
 
 static void log_line(void *ctx, const char *line)
 {
@@ -142,6 +163,7 @@ int pg_cmd_review(int argc, char **argv)
 		{ "event", required_argument, NULL, OPT_EVENT },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "max-comments", required_argument, NULL, OPT_MAX_COMMENTS },
+		{ "pr-file", required_argument, NULL, OPT_PR_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		PG_RUN_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -189,6 +211,10 @@ int pg_cmd_review(int argc, char **argv)
 		case OPT_PR:
 			if (pg_parse_long(optarg, 1, 1L << 40, &pr) < 0)
 				return pg_cli_fail(pg_error_set(PG_EUSAGE, "--pr: %s", pg_error_last()));
+			break;
+		case OPT_PR_FILE:
+			if ((err = read_pr_file(optarg, &pr)) < 0)
+				return pg_cli_fail(err);
 			break;
 		case OPT_HEAD: head_opt = optarg; break;
 		case OPT_REPO: repo = optarg; break;

@@ -211,8 +211,12 @@ printf '{"workflow_run": {"head_sha": "%s", "pull_requests": [], "head_repositor
 EVENT="$TMP_ROOT/wr.json"
 start_fake fromjson "$TMP_ROOT/state1.json"
 (cd "$TMP_ROOT" && review fromjson --from-json "$TMP_ROOT/artifact.json" --pr 7) # outside any clone
-review fromjson2 --from-json "$TMP_ROOT/artifact.json" --pr 7 # a re-run adds nothing
+printf '7\n' >"$TMP_ROOT/pr-number.txt"
+review fromjson2 --from-json "$TMP_ROOT/artifact.json" --pr-file "$TMP_ROOT/pr-number.txt" # a re-run adds nothing
 check 'len(posts("pulls/create-review"))==1 and len(posts("pulls/create-review")[0]["body"]["comments"])==2 and len(posts("checks/create"))==1' "--from-json posts the report"
+printf '7; rm -rf /\n' >"$TMP_ROOT/pr-bad.txt"
+review frombad --from-json "$TMP_ROOT/artifact.json" --pr-file "$TMP_ROOT/pr-bad.txt"
+expect_code 2 "--pr-file takes digits only"
 EVENT_NAME=pull_request
 
 # 12. missing commits: the error names fetch-depth: 0
