@@ -1,0 +1,28 @@
+function sync(items) {
+  const out = [];
+  // ruleid: javascript/ai-smell/commented-out-code
+  // const cache = loadCache();
+  // if (cache.has(items)) {
+  //   return cache.get(items);
+  // }
+  for (const item of items) {
+    out.push(item.id);
+  }
+  // Old upload path, kept for reference:
+  // ruleid: javascript/ai-smell/commented-out-code
+  // await upload(out);
+  // notify(out.length);
+  // ok: javascript/ai-smell/commented-out-code
+  // Upload in batches of 100 to stay under the API limit.
+  // The server rejects larger bodies with 413.
+  return out;
+}
+
+// ok: javascript/ai-smell/commented-out-code
+// Call sync() after every save; see docs/sync.md.
+// It returns the ids that were sent.
+export default sync;
+
+// ok: javascript/ai-smell/commented-out-code
+// retry(3);
+export const retries = 3;

@@ -1,0 +1,6 @@
+describe("save", () => {
+  it("posts", () => {
+    // ok: javascript/maintainability/console-log
+    console.log("debugging the test");
+  });
+});
