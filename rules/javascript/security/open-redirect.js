@@ -17,10 +17,9 @@ function afterLogin() {
 }
 
 function goNext() {
-  const next = new URLSearchParams(window.location.search).get("return_to");
   showSpinner();
   // ruleid: javascript/security/open-redirect
-  window.location = next;
+  const next = new URLSearchParams(window.location.search).get("return_to"); window.location = next;
 }
 
 function goBack() {
