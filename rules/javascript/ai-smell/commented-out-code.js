@@ -8,10 +8,12 @@ function sync(items) {
   for (const item of items) {
     out.push(item.id);
   }
-  // Old upload path, kept for reference:
-  // ruleid: javascript/ai-smell/commented-out-code
-  // await upload(out);
-  // notify(out.length);
+  if (out.length > 0) {
+    // Old upload path, kept for reference:
+    // ruleid: javascript/ai-smell/commented-out-code
+    // await upload(out);
+    // notify(out.length);
+  }
   // ok: javascript/ai-smell/commented-out-code
   // Upload in batches of 100 to stay under the API limit.
   // The server rejects larger bodies with 413.
@@ -26,3 +28,20 @@ export default sync;
 // ok: javascript/ai-smell/commented-out-code
 // retry(3);
 export const retries = 3;
+
+function claim(handlers) {
+  // Claim the first handler
+  // ruleid: javascript/ai-smell/commented-out-code
+  // dataPriv.set( this, "focus", ... )
+  // dataPriv.set( this, "blur", ... )
+  // dataPriv.set( this, "click", ... )
+  leverageNative(this, handlers);
+}
+
+function styles(elem) {
+  // getPropertyValue is needed for:
+  // ok: javascript/ai-smell/commented-out-code
+  //   .css('filter') (IE 9 only, trac-12537)
+  //   .css('--customProperty) (gh-3144)
+  return getComputedStyle(elem);
+}

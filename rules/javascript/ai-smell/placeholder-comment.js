@@ -33,3 +33,7 @@ const tpl = parse(source);
 function retryAfter(res) {
   return res.headers.get("retry-after");
 }
+
+// ok: javascript/ai-smell/placeholder-comment
+// Sizzle exposed these; maintain them for now for backwards compatibility.
+export const expr = selectors;

@@ -52,3 +52,10 @@ function countWords(words) {
   }
   return counts;
 }
+
+function each(obj, callback) {
+  for (const i in obj) {
+    // ok: javascript/security/prototype-pollution
+    if (callback.call(obj[i], i, obj[i]) === false) break;
+  }
+}
