@@ -411,14 +411,14 @@ static int add_unchanged(struct pg_repo *repo, const pg_range *range, const pg_d
 	}
 	for (i = 0; i < head.len; i++) {
 		pg_file *h = PG_VEC_AT(&head, pg_file, i);
-		if (bsearch(h, files->items, changed, sizeof(pg_file), file_path_cmp)) {
+		if (changed && bsearch(h, files->items, changed, sizeof(pg_file), file_path_cmp)) {
 			pg_file_dispose(h);
 			continue;
 		}
 		*(pg_file *)pg_vec_push(files) = *h;
 	}
 	pg_vec_dispose(&head);
-	qsort(files->items, files->len, sizeof(pg_file), file_path_cmp);
+	pg_vec_sort(files, 0, file_path_cmp);
 	return 0;
 }
 

@@ -250,7 +250,7 @@ int pg_ruletest_run(const char *dir, uint32_t min_examples, void (*on_fail)(void
 	}
 	pg_vec_init(&files, sizeof(char *));
 	list_dir(dir, &files, 0);
-	qsort(files.items, files.len, sizeof(char *), str_cmp);
+	pg_vec_sort(&files, 0, str_cmp);
 	pg_analysis_opts_init(&opts);
 	opts.filter = PG_FILTER_FILE;
 	opts.jobs = 1;

@@ -575,7 +575,7 @@ int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg
 			f->error = pg_strdup(pg_error_last());
 		}
 	}
-	qsort(PG_VEC_AT(files, pg_file, first), files->len - first, sizeof(pg_file), file_cmp);
+	pg_vec_sort(files, first, file_cmp);
 done:
 	git_diff_free(diff);
 	git_index_free(index);
@@ -629,7 +629,7 @@ int pg_repo_list_head(pg_repo *r, const pg_range *range, const pg_diff_opts *opt
 		return err;
 	git_tree_walk(tree, GIT_TREEWALK_PRE, list_cb, &c);
 	git_tree_free(tree);
-	qsort(PG_VEC_AT(files, pg_file, first), files->len - first, sizeof(pg_file), file_cmp);
+	pg_vec_sort(files, first, file_cmp);
 	return c.err;
 }
 

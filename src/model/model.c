@@ -116,7 +116,7 @@ static int finding_cmp(const void *a, const void *b)
 void pg_result_finish(pg_result *r)
 {
 	size_t i;
-	qsort(r->findings.items, r->findings.len, sizeof(pg_finding), finding_cmp);
+	pg_vec_sort(&r->findings, 0, finding_cmp);
 	memset(r->findings_by_severity, 0, sizeof(r->findings_by_severity));
 	r->suppressed = 0;
 	r->gate_failed = false;

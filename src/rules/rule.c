@@ -470,7 +470,7 @@ int pg_ruleset_add_dir(pg_ruleset *rs, const char *dir,
 	}
 	pg_vec_init(&paths, sizeof(char *));
 	collect(&paths, dir, 0);
-	qsort(paths.items, paths.len, sizeof(char *), path_cmp);
+	pg_vec_sort(&paths, 0, path_cmp);
 	for (i = 0; i < paths.len; i++) {
 		char *p = *PG_VEC_AT(&paths, char *, i);
 		FILE *f = fopen(p, "rb");

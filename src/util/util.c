@@ -209,6 +209,12 @@ void *pg_vec_push(pg_vec *v)
 	return slot;
 }
 
+void pg_vec_sort(pg_vec *v, size_t from, int (*cmp)(const void *, const void *))
+{
+	if (v->len > from + 1)
+		qsort((char *)v->items + from * v->size, v->len - from, v->size, cmp);
+}
+
 bool pg_str_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -94,6 +94,8 @@ void pg_vec_dispose(pg_vec *v);
 /* Append one zero-initialised element and return a pointer to it. The
  * pointer is valid until the next push. */
 void *pg_vec_push(pg_vec *v);
+/* Sort elements [from, len) with qsort (safe on empty vectors). */
+void pg_vec_sort(pg_vec *v, size_t from, int (*cmp)(const void *, const void *));
 #define PG_VEC_AT(v, type, i) (&((type *)(v)->items)[i])
 
 /* Text helpers. */
