@@ -157,7 +157,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 		      ? mc->run->opts->severity_override(mc->run->opts->override_ctx, rule->id)
 		      : -1;
 	fd->severity = sev > 0 ? (pg_severity)sev : rule->severity;
-	fd->message = pg_match_format(m, doc, rule->message);
+	fd->message = pg_match_format(m, doc, rule->message, true);
 	fd->path = f->path;
 	fd->line = line;
 	fd->column = col;
@@ -169,7 +169,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	fd->fingerprint = pg_fingerprint(rule->id, f->path, fd->context, doc->text + m->start_byte,
 					 m->end_byte - m->start_byte);
 	if (rule->fix)
-		fd->fix = pg_match_format(m, doc, rule->fix);
+		fd->fix = pg_match_format(m, doc, rule->fix, false);
 }
 
 static uint32_t count_lines(const char *s, size_t n)

@@ -516,7 +516,7 @@ void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *s
 	pcre2_match_data_free(md);
 }
 
-char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl)
+char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bool one_line)
 {
 	pg_buf b;
 	const char *p = tmpl;
@@ -549,8 +549,8 @@ char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl)
 				found = true;
 				if (!node_text(doc, m->captures[k].node, &s, &sl))
 					continue;
-				/* one line, at most 60 bytes */
-				for (i = 0; i < sl && i < 60 && s[i] != '\n' && s[i] != '\r'; i++)
+				/* messages: one line, at most 60 bytes */
+				for (i = 0; i < sl && (!one_line || (i < 60 && s[i] != '\n' && s[i] != '\r')); i++)
 					;
 				pg_buf_put(&b, s, i);
 				if (i < sl)

@@ -53,8 +53,10 @@ void pg_engine_free(pg_engine *e);
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 		   const pg_doc *doc, pg_match_cb cb, void *ctx);
 
-/* Interpolate {{capture}} placeholders in `tmpl` with captured texts. Owned. */
-char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl);
+/* Interpolate {{capture}} placeholders in `tmpl` with captured texts.
+ * With one_line (messages), each capture is cut at its first line break and
+ * after 60 bytes; without (fix templates), it is copied whole. Owned. */
+char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bool one_line);
 
 /* Number of rules with a compiled query, per language name. */
 size_t pg_engine_rule_count(const pg_engine *e, const char *language);

@@ -226,7 +226,26 @@ review gone
 expect_code 3 "missing head commit: runtime error"
 expect_err_has "fetch-depth: 0" "the fix is named"
 
-# 13. the token never appears anywhere
+# 13. a rule with a fix: a verified ```suggestion block; multi-line findings get start_line
+new_repo prfix
+printf 'fn main() {\n}\n' > fix.rs
+commit base
+BASEF=$(git rev-parse HEAD)
+git checkout -q -b feature
+printf 'fn main() {\n    let x = dbg!(1 + 2);\n    unsafe {\n        do_it(x);\n    }\n}\n' > fix.rs
+printf 'test("x", () => {});\n' > fix.test.js
+commit head
+HEADF=$(git rev-parse HEAD)
+/usr/bin/python3 "$FIX" state "$TMP_ROOT/stateF.json" 8 "$BASEF" "$HEADF"
+/usr/bin/python3 "$FIX" event "$TMP_ROOT/eventF.json" "$EVENT_SRC" 8 "$BASEF" "$HEADF"
+EVENT="$TMP_ROOT/eventF.json"
+start_fake fix "$TMP_ROOT/stateF.json"
+review fix
+check '[c["body"].split("```suggestion\n")[1].split("\n```")[0] for c in posts("pulls/create-review")[0]["body"]["comments"] if "rust/robustness/dbg" in c["body"]]==["    let x = (1 + 2);"]' "the fix becomes a verified suggestion"
+check '[(c.get("start_line"),c["line"],c.get("start_side")) for c in posts("pulls/create-review")[0]["body"]["comments"] if "rust/security/unsafe" in c["body"]]==[(3,5,"RIGHT")]' "a multi-line finding has start_line and line"
+check 'all(c["valid"] for c in calls)' "fix scenario: every request validates"
+
+# 14. the token never appears anywhere
 if grep -rqF "$TOKEN" "$SEEN"; then bad "the token appears in: $(grep -rlF "$TOKEN" "$SEEN" | tr '\n' ' ')"; else ok; fi
 if grep -q 'http: GET /repos/acme/widget/pulls/7/files' "$SEEN/run1.stderr"; then ok; else bad "-v traces requests (so the scan above covers traces)"; fi
 
