@@ -239,7 +239,7 @@ static int parse_percent(const parse_ctx *p, const yaml_node_t *n, const char *w
 static int add_selectors(const parse_ctx *p, const yaml_node_t *n, const char *what, bool enable)
 {
 	yaml_node_item_t *it;
-	const yaml_node_t *items[1];
+	const yaml_node_t *items[1] = { NULL };
 	size_t count, i;
 	if (scalar(n)) {
 		items[0] = n;
