@@ -42,6 +42,18 @@ expect_sentinel s1.js "matrix"
 run check --max-file-size 1000 -f json HEAD~1..
 file_field '"min.js"' skipped_reason '"too-large"' "--max-file-size is configurable"
 
+# a cap on findings per file: the rest are summarised in one note
+new_repo cap
+printf 'ok\n' > README
+commit base
+for i in $(seq 1 250); do printf 'eval(a%d);\n' "$i"; done > many.js
+sentinel s0.js
+commit many
+run check -f json HEAD~1..
+expect_json "len([f for f in j['findings'] if f['path']=='many.js' and f['rule']=='javascript/security/eval'])==200" "200 findings listed per file"
+expect_json "[f['message'] for f in j['findings'] if f['rule']=='any/maintainability/findings-limit']==['50 more findings in this file were not listed (limit 200 per file)']" "the rest summarised"
+expect_sentinel s0.js "cap"
+
 # pathologically nested code: a parse timeout, reported as not analysed
 new_repo nested
 printf 'ok\n' > README
