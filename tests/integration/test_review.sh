@@ -25,8 +25,11 @@ start_fake() {
   [ $# -ge 3 ] && args+=(--scenario "$3")
   /usr/bin/python3 "$FAKE" "${args[@]}" >"$TMP_ROOT/$1.port" 2>"$SEEN/$1.server-stderr" &
   FAKE_PID=$!
-  for _ in $(seq 1 100); do grep -q '^PORT ' "$TMP_ROOT/$1.port" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 600); do grep -q "^PORT " "$TMP_ROOT/$1.port" 2>/dev/null && break; sleep 0.1; done
   URL="http://127.0.0.1:$(sed -n 's/^PORT //p' "$TMP_ROOT/$1.port")"
+  if [ "$URL" = "http://127.0.0.1:" ]; then
+    bad "the fake server $1 did not start: $(tail -5 "$SEEN/$1.server-stderr")"
+  fi
 }
 
 # review NAME [ARGS...]: run prgate review in the fake Actions environment
