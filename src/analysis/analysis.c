@@ -78,7 +78,8 @@ typedef struct run_ctx {
 	file_job *jobs;
 	size_t count;
 	size_t next;
-	pthread_mutex_t lock; /* guards next and repository reads */
+	size_t done;          /* files finished, for progress */
+	pthread_mutex_t lock; /* guards next, done and repository reads */
 	bool deadline_hit;
 } run_ctx;
 
@@ -273,6 +274,12 @@ static void *worker(void *p)
 		/* memory is released file by file: keep no content */
 		free(run->jobs[i].file->content);
 		run->jobs[i].file->content = NULL;
+		if (run->opts->progress) {
+			pthread_mutex_lock(&run->lock);
+			run->done++;
+			run->opts->progress(run->opts->progress_ctx, run->done, run->count);
+			pthread_mutex_unlock(&run->lock);
+		}
 	}
 	ts_query_cursor_delete(cursor);
 	ts_parser_delete(parser);

@@ -55,6 +55,10 @@ typedef struct pg_analysis_opts {
 	const pg_path_filter *paths;
 	int (*severity_override)(void *ctx, const char *rule_id);
 	void *override_ctx;
+	/* called after each file with files done and the total, serialised
+	 * (never two calls at once), from worker threads; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 } pg_analysis_opts;
 
 void pg_analysis_opts_init(pg_analysis_opts *o);

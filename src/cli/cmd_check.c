@@ -81,8 +81,10 @@ int pg_cmd_check(int argc, char **argv)
 	pg_run_opts_init(&opts);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:j:h", longopts, NULL)) != -1) {
-		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c, optarg);
+	while ((c = getopt_long(argc, argv, "f:o:j:qvh", longopts, NULL)) != -1) {
+		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c == 'q' ? PG_OPT_QUIET
+								    : c == 'v' ? PG_OPT_VERBOSE : c,
+					    optarg);
 		if (handled < 0)
 			return pg_cli_fail(handled);
 		if (handled)
@@ -123,9 +125,16 @@ int pg_cmd_check(int argc, char **argv)
 	opts.range_spec = optind < argc ? argv[optind] : NULL;
 
 	pg_buf_init(&out, 0);
+	opts.progress = !pg_globals.quiet && isatty(STDERR_FILENO);
 	err = pg_run_execute(&run, &opts);
 	if (run.notice && !pg_globals.quiet)
 		fprintf(stderr, "%s\n", run.notice);
+	if (pg_globals.verbose && err == 0) {
+		fprintf(stderr, "prgate: range %s (%s)\n", run.result.range.description ? run.result.range.description : "",
+			run.result.range.spec ? run.result.range.spec : "");
+		fprintf(stderr, "prgate: configuration: %s\n",
+			run.config.loaded ? run.config.source : opts.no_config ? "none (--no-config)" : "defaults (no .prgate.yml)");
+	}
 	if (err < 0)
 		goto done;
 

@@ -386,8 +386,10 @@ static int hook_run(int argc, char **argv)
 	pc.fmt = pg_format_find("text");
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:j:h", longopts, NULL)) != -1) {
-		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c, optarg);
+	while ((c = getopt_long(argc, argv, "+f:j:qvh", longopts, NULL)) != -1) {
+		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c == 'q' ? PG_OPT_QUIET
+								    : c == 'v' ? PG_OPT_VERBOSE : c,
+					    optarg);
 		if (handled < 0)
 			return pg_cli_fail(handled);
 		if (handled)
@@ -409,6 +411,7 @@ static int hook_run(int argc, char **argv)
 		fprintf(stderr, "prgate: hook run: expected 'pre-push' (the only hook prgate runs)\n");
 		return PG_EXIT_USAGE;
 	}
+	opts.progress = !pg_globals.quiet && isatty(STDERR_FILENO);
 	pc.opts = &opts;
 	pc.remote = optind + 1 < argc ? argv[optind + 1] : "origin";
 
@@ -421,6 +424,11 @@ static int hook_run(int argc, char **argv)
 		pc.worst = check_push(&pc, to, to,
 				      getenv("PRE_COMMIT_REMOTE_BRANCH") ? getenv("PRE_COMMIT_REMOTE_BRANCH") : "-",
 				      valid_sha(from) ? from : "0000000000000000000000000000000000000000");
+	} else if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "prgate: hook run pre-push reads git's pre-push input on stdin "
+				"('<local ref> <local sha> <remote ref> <remote sha>' lines); to check a range by "
+				"hand, use 'prgate check RANGE'\n");
+		return PG_EXIT_USAGE;
 	} else {
 		while (fgets(line, sizeof(line), stdin)) {
 			char lref[512], lsha[64], rref[512], rsha[64];

@@ -2,6 +2,7 @@
 #include "run.h"
 #include "coverage/coverage.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,9 @@ const char pg_run_options_help[] =
 	"      --min-diff-coverage PCT  fail the gate when added lines are less covered\n"
 	"      --config FILE      read this config instead of .prgate.yml\n"
 	"      --no-config        ignore .prgate.yml\n"
-	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n";
+	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n"
+	"  -q, --quiet            only the findings: no code frames, footer or notices\n"
+	"  -v, --verbose          say what was read and decided (range, configuration)\n";
 
 void pg_run_opts_init(pg_run_opts *o)
 {
@@ -88,6 +91,12 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 	case PG_OPT_NO_CONFIG:
 		o->no_config = true;
 		return 1;
+	case PG_OPT_QUIET:
+		pg_globals.quiet = true;
+		return 1;
+	case PG_OPT_VERBOSE:
+		pg_globals.verbose++;
+		return 1;
 	case PG_OPT_PARSE_TIMEOUT:
 		if (pg_parse_long(arg, 1, 3600L * 1000, &n) < 0)
 			return pg_error_set(PG_EUSAGE, "--parse-timeout: %s", pg_error_last());
@@ -96,6 +105,24 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+/* "prgate: analysing 120/400 files" on stderr, redrawn at most ten times a
+ * second and erased when done, so it never mixes with the report. */
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	pg_run *run = ctx;
+	uint64_t now = pg_time_usec();
+	if (total < PG_RUN_PROGRESS_MIN_FILES)
+		return;
+	if (done < total && now - run->progress_shown < 100000)
+		return;
+	run->progress_shown = now;
+	if (done < total)
+		fprintf(stderr, "\rprgate: analysing %zu/%zu files", done, total);
+	else
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
 }
 
 /* Read the configuration into run->config: which file is the caller's
@@ -151,6 +178,10 @@ static void apply_config(pg_run *run, const pg_run_opts *opts)
 	if (opts->min_diff_coverage < 0 && c->min_diff_coverage >= 0)
 		run->opts.min_diff_coverage = c->min_diff_coverage;
 	run->opts.analysis.paths = pg_config_path_filter(&run->config);
+	if (opts->progress) {
+		run->opts.analysis.progress = show_progress;
+		run->opts.analysis.progress_ctx = run;
+	}
 	run->result.fail_level = run->opts.fail_level;
 }
 

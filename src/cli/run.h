@@ -41,6 +41,8 @@ typedef struct pg_run_opts {
 	const char *config_path;  /* --config FILE; NULL: .prgate.yml at the root */
 	bool config_from_base;    /* review: read the config from the base commit */
 	bool no_config;
+	bool progress;            /* show progress on stderr (the command decides:
+				   * a TTY and not --quiet) for runs of many files */
 } pg_run_opts;
 
 typedef struct pg_run {
@@ -53,6 +55,7 @@ typedef struct pg_run {
 	pg_config config;  /* .prgate.yml as read (defaults when there is none) */
 	pg_run_opts opts;  /* the caller's options with the config applied: what
 			    * later stages (coverage, stakes) must read */
+	uint64_t progress_shown; /* pg_time_usec() of the last progress line */
 } pg_run;
 
 void pg_run_opts_init(pg_run_opts *o);
@@ -71,6 +74,8 @@ enum {
 	PG_OPT_CONFIG,
 	PG_OPT_NO_CONFIG,
 	PG_OPT_PARSE_TIMEOUT,
+	PG_OPT_QUIET,
+	PG_OPT_VERBOSE,
 };
 
 #define PG_RUN_LONGOPTS                                                          \
@@ -85,12 +90,17 @@ enum {
 	{ "min-diff-coverage", required_argument, NULL, PG_OPT_MIN_DIFF_COVERAGE }, \
 	{ "config", required_argument, NULL, PG_OPT_CONFIG },                    \
 	{ "no-config", no_argument, NULL, PG_OPT_NO_CONFIG },                    \
+	{ "quiet", no_argument, NULL, PG_OPT_QUIET },                            \
+	{ "verbose", no_argument, NULL, PG_OPT_VERBOSE },                        \
 	{ "parse-timeout", required_argument, NULL, PG_OPT_PARSE_TIMEOUT }
 
 /* The help text of the shared options (one line each). */
 extern const char pg_run_options_help[];
 
-/* Handle a shared option. Returns 1 if handled, 0 if `c` is not a shared
+/* Progress is shown only for runs of at least this many files. */
+#define PG_RUN_PROGRESS_MIN_FILES 50
+
+/* Handle a shared option (-q and -v map to PG_OPT_QUIET/PG_OPT_VERBOSE). Returns 1 if handled, 0 if `c` is not a shared
  * option, or PG_EUSAGE (message set) when its value is bad. */
 int pg_run_option(pg_run_opts *o, int c, const char *arg);
 

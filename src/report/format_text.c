@@ -1,4 +1,10 @@
-/* format_text.c - compiler-style text with a code frame and a footer. */
+/*
+ * format_text.c - text for people: findings grouped by file (a header, then
+ * each finding as "path:line:col: severity[rule]: message", which editors
+ * can jump to, with a code frame marking added lines), then a footer with
+ * the counts and the gate's verdict. Colors only when the caller says so
+ * (a TTY without NO_COLOR); --quiet keeps only the finding lines.
+ */
 #include "report.h"
 #include "report/sections.h"
 
@@ -21,6 +27,45 @@ static const char *sev_color(pg_severity s)
 static void begin(pg_report *rp)
 {
 	pg_sections_text_head(rp->result, rp->out, rp->opts->color);
+}
+
+static uint32_t shown_findings(const pg_report *rp, const pg_file *f)
+{
+	const pg_result *r = rp->result;
+	uint32_t n = 0;
+	size_t i;
+	for (i = 0; i < r->findings.len; i++) {
+		const pg_finding *fd = PG_VEC_AT(&r->findings, pg_finding, i);
+		if (strcmp(fd->path, f->path) == 0 && (!fd->suppressed || rp->opts->show_suppressed))
+			n++;
+	}
+	return n;
+}
+
+/* The file header: its path, how it changed and how many findings. */
+static void file_begin(pg_report *rp, const pg_file *f)
+{
+	pg_buf *b = rp->out;
+	uint32_t n;
+	if (rp->opts->quiet || !f)
+		return;
+	n = shown_findings(rp, f);
+	if (rp->opts->color)
+		pg_buf_printf(b, C_BOLD "%s" C_RESET C_DIM, f->path);
+	else
+		pg_buf_puts(b, f->path);
+	pg_buf_printf(b, " (%s", pg_file_status_name(f->status));
+	if (f->old_path)
+		pg_buf_printf(b, " from %s", f->old_path);
+	if (f->status != PG_FILE_UNCHANGED)
+		pg_buf_printf(b, ", +%u -%u", f->lines_added, f->lines_deleted);
+	pg_buf_printf(b, ", %u finding%s)%s\n", n, n == 1 ? "" : "s", rp->opts->color ? C_RESET : "");
+}
+
+static void file_end(pg_report *rp, const pg_file *f)
+{
+	if (!rp->opts->quiet)
+		pg_buf_putc(rp->out, '\n');
 }
 
 static void finding(pg_report *rp, const pg_file *f, const pg_finding *fd)
@@ -59,9 +104,13 @@ static void finding(pg_report *rp, const pg_file *f, const pg_finding *fd)
 	pg_buf_putc(b, '^');
 	for (i = fd->column + 1; i < end; i++)
 		pg_buf_putc(b, '~');
+	if (fd->end_line > fd->line)
+		pg_buf_printf(b, " (to line %u)", fd->end_line);
 	if (color)
 		pg_buf_puts(b, C_RESET);
 	pg_buf_putc(b, '\n');
+	if (fd->fix && *fd->fix)
+		pg_buf_printf(b, "%*s  = suggested: %s\n", (int)width + 1, "", fd->fix);
 }
 
 static void end(pg_report *rp)
@@ -76,8 +125,6 @@ static void end(pg_report *rp)
 	for (i = 0; i < r->files.len; i++)
 		if (PG_VEC_AT(&r->files, pg_file, i)->skip_reason)
 			skipped++;
-	if (total)
-		pg_buf_putc(b, '\n');
 	pg_buf_printf(b, "prgate: %u finding%s (%u error%s, %u warning%s, %u note%s) in %u file%s analysed",
 		      total, total == 1 ? "" : "s", r->findings_by_severity[3],
 		      r->findings_by_severity[3] == 1 ? "" : "s", r->findings_by_severity[2],
@@ -90,11 +137,21 @@ static void end(pg_report *rp)
 		pg_buf_printf(b, ", %u suppressed", r->suppressed);
 	pg_buf_puts(b, "\n");
 	if (rp->opts->color)
-		pg_buf_printf(b, "gate: %s" C_RESET " (fail level: %s)\n", r->gate_failed ? C_RED "FAILED" : C_GREEN "passed",
+		pg_buf_printf(b, "gate: %s" C_RESET " (fail level: %s", r->gate_failed ? C_RED "FAILED" : C_GREEN "passed",
 			      pg_severity_name(r->fail_level));
 	else
-		pg_buf_printf(b, "gate: %s (fail level: %s)\n", r->gate_failed ? "FAILED" : "passed",
+		pg_buf_printf(b, "gate: %s (fail level: %s", r->gate_failed ? "FAILED" : "passed",
 			      pg_severity_name(r->fail_level));
+	/* say which findings decided it */
+	if (r->gate_failed && r->fail_level != PG_SEV_NONE) {
+		uint32_t at = 0;
+		int s;
+		for (s = (int)r->fail_level; s <= PG_SEV_ERROR; s++)
+			at += r->findings_by_severity[s];
+		if (at)
+			pg_buf_printf(b, "; %u finding%s at or above it", at, at == 1 ? "" : "s");
+	}
+	pg_buf_puts(b, ")\n");
 }
 
-const pg_format pg_format_text = { "text", begin, NULL, finding, NULL, end, false };
+const pg_format pg_format_text = { "text", begin, file_begin, finding, file_end, end, false };

@@ -132,4 +132,13 @@ printf 'agents:\n  require_test: true\n' > .prgate.yml
 run config check
 expect_err_has ".prgate.yml:2:3: unknown key 'require_test' in agents (did you mean 'require_tests'?)" "agents keys checked"
 
+# --- the example in docs/config.md is a valid configuration ---
+/usr/bin/python3 - "$PRGATE_SOURCE_DIR/docs/config.md" "$TMP_ROOT/example.yml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(re.search(r"## Example\n\n```yaml\n(.*?)```", text, re.S).group(1))
+PY
+run config check "$TMP_ROOT/example.yml"
+expect_code 0 "the docs/config.md example is valid"
+
 finish
