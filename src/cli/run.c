@@ -248,7 +248,10 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	/* stages after the rules: tests, coverage, stakes (with the config
 	 * applied: run->opts, not the caller's opts) */
 	{
-		pg_coverage_opts cov = { (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
+		pg_coverage_opts cov;
+		if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
+			return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
+		cov = (pg_coverage_opts) { (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
 					 run->opts.min_diff_coverage, 0 };
 		if ((err = pg_coverage_run(run->repo, &run->rules, &run->opts.analysis, &cov, &run->result)) < 0)
 			return err;

@@ -120,9 +120,9 @@ typedef struct pg_coverage_opts {
 
 /* Run the stage on a result the analysis filled: adds findings of category
  * tests through the builtin rules in `rules` (severities honour
- * aopts->severity_override) and attaches the summary. Returns 0, or
- * PG_ECONFIG for a malformed report / PG_EUSAGE for --min-diff-coverage
- * without a report (message set), or a git error. */
+ * aopts->severity_override) and attaches the summary. A threshold
+ * without reports is ignored. Returns 0, or PG_ECONFIG for a malformed
+ * report (message set). */
 int pg_coverage_run(struct pg_repo *repo, const pg_ruleset *rules, const pg_analysis_opts *aopts,
 		    const pg_coverage_opts *opts, pg_result *r);
 

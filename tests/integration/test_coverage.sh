@@ -98,6 +98,16 @@ expect_code 2 "missing report"
 expect_err_has "missing.info" "missing report named"
 run check --min-diff-coverage 50 HEAD
 expect_code 2 "--min-diff-coverage without a report"
+expect_err_has "--min-diff-coverage needs a coverage report" "names the missing report"
+# the threshold from .prgate.yml: applies with a report, ignored without
+printf 'coverage:\n  min_diff_coverage: 80\n' > .prgate.yml
+run check HEAD
+expect_code 0 "config threshold without a report is ignored"
+run check --coverage "$TMP_ROOT/lcov.info" HEAD
+expect_code 1 "config threshold with a report: 75.0% < 80"
+run check --coverage "$TMP_ROOT/lcov.info" --min-diff-coverage 70 HEAD
+expect_code 0 "the flag wins over the config"
+rm .prgate.yml
 
 # --- real reports committed as fixtures (see tests/fixtures/coverage/README.md) ---
 if [ -d "$FIX/js" ]; then
