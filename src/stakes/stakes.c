@@ -1,0 +1,833 @@
+/* stakes.c - the classifier: runs the signal table over each changed file,
+ * then derives tiers, reasons, the review order and hints. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "stakes.h"
+#include "signals.h"
+#include "git/git.h"
+#include "lang/lang.h"
+#include "rules/engine.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNTESTED_MEDIUM 50  /* added code lines without tests: medium from here */
+#define UNTESTED_HIGH 200   /* ... and high from here */
+#define LONG_LINE 1000      /* a line this long means minified or generated */
+#define HEAD_BYTES 2048
+#define MAX_REASONS 20
+#define MAX_ORDER 30
+
+const char *pg_stakes_tier_name(pg_stakes_tier t)
+{
+	return t == PG_TIER_HIGH ? "high" : t == PG_TIER_MEDIUM ? "medium" : "low";
+}
+
+/* Test globs for files no language row claims (scripts, fixtures, ...). */
+static const char *const generic_tests[] = { "tests/", "test/", "__tests__/", "**/tests/**", "**/test/**",
+					     "**/__tests__/**", "*_test.*", "*.test.*", "*.spec.*", "testdata/",
+					     NULL };
+
+/* classifier - the compiled signal table, built once per run. */
+typedef struct classifier {
+	pg_ruleset rules;              /* one pg_rule per SIG_QUERY row */
+	const pg_signal_row **qrows;   /* parallel to rules */
+	pg_engine *engine;
+	pcre2_code **re, **sec, **sec_end; /* per row, NULL when unused */
+	pcre2_match_data *md;
+	TSParser *parser;
+	TSQueryCursor *cursor;
+} classifier;
+
+static pcre2_code *compile_re(const char *pattern, const char *id)
+{
+	int errcode;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	if (!pattern)
+		return NULL;
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			   &errcode, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR buf[160];
+		pcre2_get_error_message(errcode, buf, sizeof(buf));
+		pg_error_set(PG_ERROR, "stakes signal %s: regex error at %zu: %s", id, (size_t)off, buf);
+	}
+	return re;
+}
+
+static void classifier_dispose(classifier *c)
+{
+	size_t i;
+	for (i = 0; i < pg_signal_row_count; i++) {
+		pcre2_code_free(c->re ? c->re[i] : NULL);
+		pcre2_code_free(c->sec ? c->sec[i] : NULL);
+		pcre2_code_free(c->sec_end ? c->sec_end[i] : NULL);
+	}
+	free(c->re);
+	free(c->sec);
+	free(c->sec_end);
+	pcre2_match_data_free(c->md);
+	pg_engine_free(c->engine);
+	pg_ruleset_dispose(&c->rules);
+	free(c->qrows);
+	if (c->cursor)
+		ts_query_cursor_delete(c->cursor);
+	if (c->parser)
+		ts_parser_delete(c->parser);
+	memset(c, 0, sizeof(*c));
+}
+
+static void on_engine_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pg_error_set(PG_ERROR, "%s", msg);
+}
+
+static int classifier_init(classifier *c)
+{
+	size_t i, nq = 0;
+	int bad = 0, err;
+	memset(c, 0, sizeof(*c));
+	pg_ruleset_init(&c->rules);
+	c->qrows = pg_calloc(pg_signal_row_count, sizeof(*c->qrows));
+	c->re = pg_calloc(pg_signal_row_count, sizeof(*c->re));
+	c->sec = pg_calloc(pg_signal_row_count, sizeof(*c->sec));
+	c->sec_end = pg_calloc(pg_signal_row_count, sizeof(*c->sec_end));
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const pg_signal_row *row = &pg_signal_rows[i];
+		if (row->match == SIG_QUERY) {
+			pg_rule *r = pg_calloc(1, sizeof(*r));
+			r->id = pg_printf_alloc("stakes/%s", row->id);
+			r->language = pg_strdup(row->language);
+			r->severity = PG_SEV_NOTE;
+			r->category = PG_CAT_MAINTAINABILITY;
+			r->message = pg_strdup(row->reason);
+			r->query = pg_strdup(row->pattern);
+			r->in_tests = true;
+			r->enabled = true;
+			r->source = pg_strdup("src/stakes/signals.c");
+			r->query_line = 1;
+			if ((err = pg_ruleset_add(&c->rules, r)) < 0) {
+				pg_rule_free(r);
+				classifier_dispose(c);
+				return err;
+			}
+			c->qrows[nq++] = row;
+			continue;
+		}
+		if ((row->pattern && !(c->re[i] = compile_re(row->pattern, row->id))) ||
+		    (row->section && !(c->sec[i] = compile_re(row->section, row->id))) ||
+		    (row->section_end && !(c->sec_end[i] = compile_re(row->section_end, row->id)))) {
+			classifier_dispose(c);
+			return PG_ERROR;
+		}
+	}
+	if ((err = pg_engine_new(&c->engine, &c->rules, on_engine_error, NULL, &bad)) < 0 || bad) {
+		err = err < 0 ? err : PG_ERROR;
+		classifier_dispose(c);
+		return err;
+	}
+	c->md = pcre2_match_data_create(8, NULL);
+	c->parser = ts_parser_new();
+	c->cursor = ts_query_cursor_new();
+	return 0;
+}
+
+static bool globs_match(const char *list, const char *path)
+{
+	char glob[256];
+	const char *p = list, *bar;
+	if (!list)
+		return true;
+	while (*p) {
+		size_t n;
+		bar = strchr(p, '|');
+		n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n < sizeof(glob)) {
+			memcpy(glob, p, n);
+			glob[n] = 0;
+			if (pg_glob_match(glob, path))
+				return true;
+		}
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return false;
+}
+
+static bool glob_list(const char *const *globs, const char *path)
+{
+	size_t i;
+	for (i = 0; globs && globs[i]; i++)
+		if (pg_glob_match(globs[i], path))
+			return true;
+	return false;
+}
+
+static bool is_test_path(const pg_stakes_opts *opts, const char *path)
+{
+	if (pg_lang_for_path(path))
+		return pg_analysis_is_test_path(opts ? opts->analysis : NULL, path) ||
+		       glob_list(generic_tests, path);
+	return glob_list(generic_tests, path);
+}
+
+/* file_ctx - one file being classified. */
+typedef struct file_ctx {
+	classifier *cl;
+	const pg_file *f;
+	const pg_line_range *ws;
+	size_t ws_count;
+	bool ws_known;
+	pg_stakes_file *out;
+} file_ctx;
+
+static bool ws_counts(const file_ctx *fc, uint32_t start, uint32_t end)
+{
+	size_t i;
+	if (!fc->ws_known)
+		return true;
+	for (i = 0; i < fc->ws_count; i++)
+		if (fc->ws[i].start <= end && fc->ws[i].end >= start)
+			return true;
+	return false;
+}
+
+/* The first line of [start, end] that is added and not whitespace-only, or 0. */
+static uint32_t counted_line(const file_ctx *fc, uint32_t start, uint32_t end)
+{
+	size_t i, j;
+	for (i = 0; i < fc->f->added_count; i++) {
+		uint32_t s = fc->f->added[i].start > start ? fc->f->added[i].start : start;
+		uint32_t e = fc->f->added[i].end < end ? fc->f->added[i].end : end;
+		if (s > e)
+			continue;
+		if (!fc->ws_known)
+			return s;
+		for (j = 0; j < fc->ws_count; j++) {
+			uint32_t ws = fc->ws[j].start > s ? fc->ws[j].start : s;
+			uint32_t we = fc->ws[j].end < e ? fc->ws[j].end : e;
+			if (ws <= we)
+				return ws;
+		}
+	}
+	return 0;
+}
+
+static pg_stakes_signal *add_signal(pg_stakes_file *sf, const char *kind, pg_stakes_tier tier,
+				    uint32_t line, char *reason, bool lowers)
+{
+	pg_stakes_signal *s;
+	size_t i;
+	for (i = 0; i < sf->signals.len; i++) {
+		s = PG_VEC_AT(&sf->signals, pg_stakes_signal, i);
+		if (s->line == line && strcmp(s->reason, reason) == 0) {
+			free(reason);
+			return NULL; /* several patterns or nested nodes: one signal */
+		}
+	}
+	s = pg_vec_push(&sf->signals);
+	s->kind = kind;
+	s->tier = tier;
+	s->line = line;
+	s->reason = reason;
+	s->lowers = lowers;
+	return s;
+}
+
+static const pg_signal_row *row_of(const classifier *cl, const pg_rule *rule)
+{
+	size_t i;
+	for (i = 0; i < cl->rules.rules.len; i++)
+		if (PG_RULESET_AT(&cl->rules, i) == rule)
+			return cl->qrows[i];
+	return NULL;
+}
+
+static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_match *m)
+{
+	file_ctx *fc = p;
+	const pg_signal_row *row = row_of(fc->cl, m->rule);
+	uint32_t line, col, end_line, first;
+	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
+	if (!row || !globs_match(row->paths, fc->f->path))
+		return;
+	if (doc->lang->in_test && doc->lang->in_test(doc, m->node))
+		return; /* test code inside a source file */
+	pg_source_position(src, doc, m->start_byte, &line, &col);
+	pg_source_position(src, doc, end, &end_line, &col);
+	if (!(first = counted_line(fc, line, end_line)))
+		return;
+	if (add_signal(fc->out, row->kind, row->tier, first, pg_match_format(m, doc, row->reason), false) &&
+	    row->hint && !fc->out->hint)
+		fc->out->hint = pg_match_format(m, doc, row->hint);
+}
+
+/* Replace {{1}} in tmpl with the regex's first group. Owned. */
+static char *line_format(const char *tmpl, const char *line, pcre2_match_data *md, int rc)
+{
+	pg_buf b;
+	const char *p = tmpl, *hole;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	pg_buf_init(&b, 4096);
+	while ((hole = strstr(p, "{{1}}"))) {
+		pg_buf_put(&b, p, (size_t)(hole - p));
+		if (rc > 1 && ov[2] != PCRE2_UNSET)
+			pg_buf_put(&b, line + ov[2], ov[3] - ov[2]);
+		p = hole + 5;
+	}
+	pg_buf_puts(&b, p);
+	return pg_buf_detach(&b);
+}
+
+static void run_line_rows(file_ctx *fc)
+{
+	const pg_file *f = fc->f;
+	classifier *cl = fc->cl;
+	pg_lines lines;
+	size_t i;
+	uint32_t ln;
+	pg_lines_init(&lines, f->content, f->content_len);
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const pg_signal_row *row = &pg_signal_rows[i];
+		bool inside = false;
+		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !globs_match(row->paths, f->path))
+			continue;
+		for (ln = 0; ln < lines.count; ln++) {
+			const char *text = f->content + lines.starts[ln];
+			uint32_t endo = ln + 1 < lines.count ? lines.starts[ln + 1] : (uint32_t)f->content_len;
+			uint32_t len = endo - lines.starts[ln];
+			int rc;
+			while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+				len--;
+			if (cl->sec[i]) {
+				if (!inside) {
+					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0;
+					continue;
+				}
+				if (cl->sec_end[i] &&
+				    pcre2_match(cl->sec_end[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0) {
+					inside = false;
+					/* the end line may open the next section */
+					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0;
+					continue;
+				}
+			}
+			if (!counted_line(fc, ln + 1, ln + 1))
+				continue;
+			rc = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL);
+			if (rc < 0)
+				continue;
+			if (add_signal(fc->out, row->kind, row->tier, ln + 1,
+				       line_format(row->reason, text, cl->md, rc), false) &&
+			    row->hint && !fc->out->hint)
+				fc->out->hint = line_format(row->hint, text, cl->md, rc);
+		}
+	}
+	pg_lines_dispose(&lines);
+}
+
+static bool has_long_lines(const pg_file *f)
+{
+	const char *p = f->content, *end = f->content + f->content_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > LONG_LINE)
+			return true;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+/* Whole-file lowering: test code, docs, generated, formatting, rename. */
+static bool lower_file(file_ctx *fc, const pg_stakes_opts *opts)
+{
+	const pg_file *f = fc->f;
+	pg_stakes_file *sf = fc->out;
+	size_t i;
+	if (is_test_path(opts, f->path)) {
+		add_signal(sf, "tests", PG_TIER_LOW, 0, pg_strdup("test-only change"), true);
+		return true;
+	}
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const pg_signal_row *row = &pg_signal_rows[i];
+		if (row->tier != PG_TIER_LOW)
+			continue;
+		if ((row->match == SIG_PATH && globs_match(row->paths, f->path)) ||
+		    (row->match == SIG_HEAD && f->content && globs_match(row->paths, f->path) &&
+		     pcre2_match(fc->cl->re[i], (PCRE2_SPTR)f->content,
+				 f->content_len < HEAD_BYTES ? f->content_len : HEAD_BYTES, 0, 0, fc->cl->md,
+				 NULL) >= 0)) {
+			add_signal(sf, row->kind, PG_TIER_LOW, 0, pg_strdup(row->reason), true);
+			return true;
+		}
+	}
+	if (f->content && f->lang && has_long_lines(f)) {
+		add_signal(sf, "generated", PG_TIER_LOW, 0, pg_strdup("very long lines (minified or generated)"),
+			   true);
+		return true;
+	}
+	if (f->status == PG_FILE_RENAMED && f->lines_added == 0) {
+		add_signal(sf, "rename", PG_TIER_LOW, 0, pg_strdup("rename only"), true);
+		return true;
+	}
+	if (fc->ws_known && fc->ws_count == 0 && f->added_count > 0) {
+		add_signal(sf, "formatting", PG_TIER_LOW, 0, pg_strdup("formatting only"), true);
+		return true;
+	}
+	return false;
+}
+
+static uint32_t counted_total(const file_ctx *fc)
+{
+	uint32_t n = 0, line;
+	size_t i;
+	for (i = 0; i < fc->f->added_count; i++) {
+		uint32_t e = fc->f->added[i].end;
+		if (e == UINT32_MAX)
+			return fc->f->lines_added;
+		for (line = fc->f->added[i].start; line <= e; line++)
+			if (ws_counts(fc, line, line))
+				n++;
+	}
+	return n;
+}
+
+static void other_stage_signals(file_ctx *fc, const pg_result *r, bool no_tests_changed)
+{
+	const pg_file *f = fc->f;
+	size_t i;
+	bool tests_findings = false;
+	for (i = 0; r && i < r->findings.len; i++) {
+		const pg_finding *fd = PG_VEC_AT(&r->findings, pg_finding, i);
+		if (fd->suppressed || strcmp(fd->path, f->path) != 0)
+			continue;
+		if (fd->rule->category == PG_CAT_SECURITY)
+			add_signal(fc->out, "security", fd->severity == PG_SEV_ERROR ? PG_TIER_HIGH : PG_TIER_MEDIUM,
+				   fd->line, pg_printf_alloc("security finding: %s (%s)", fd->message, fd->rule->id),
+				   false);
+		else if (fd->rule->category == PG_CAT_TESTS) {
+			tests_findings = true;
+			add_signal(fc->out, "untested", fd->severity == PG_SEV_ERROR ? PG_TIER_HIGH : PG_TIER_MEDIUM,
+				   fd->line, pg_printf_alloc("%s (%s)", fd->message, fd->rule->id), false);
+		}
+	}
+	if (!tests_findings && no_tests_changed && f->lang) {
+		uint32_t n = counted_total(fc);
+		if (n >= UNTESTED_MEDIUM)
+			add_signal(fc->out, "untested", n >= UNTESTED_HIGH ? PG_TIER_HIGH : PG_TIER_MEDIUM, 0,
+				   pg_printf_alloc("%u lines of code added with no test changed", n), false);
+	}
+}
+
+static int signal_cmp(const void *a, const void *b)
+{
+	const pg_stakes_signal *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->tier != y->tier)
+		return x->tier > y->tier ? -1 : 1;
+	return (int)pg_signal_kind_rank(x->kind) - (int)pg_signal_kind_rank(y->kind);
+}
+
+static void make_hunks(file_ctx *fc)
+{
+	pg_stakes_file *sf = fc->out;
+	size_t i, k;
+	for (i = 0; i < fc->f->added_count; i++) {
+		pg_stakes_hunk *h = pg_vec_push(&sf->hunks);
+		h->start = fc->f->added[i].start;
+		h->end = fc->f->added[i].end == UINT32_MAX ? fc->f->added[i].start : fc->f->added[i].end;
+		h->formatting = !ws_counts(fc, h->start, h->end);
+		h->tier = PG_TIER_LOW;
+		for (k = 0; k < sf->signals.len; k++) {
+			const pg_stakes_signal *s = PG_VEC_AT(&sf->signals, pg_stakes_signal, k);
+			if (s->lowers || (s->line && (s->line < h->start || s->line > h->end)))
+				continue;
+			if (s->tier > h->tier)
+				h->tier = s->tier;
+			h->score += (uint32_t)s->tier + 1;
+		}
+	}
+}
+
+static char *default_hint(const pg_file *f, const pg_stakes_file *sf)
+{
+	const pg_stakes_signal *s = sf->signals.len ? PG_VEC_AT(&sf->signals, pg_stakes_signal, 0) : NULL;
+	const pg_stakes_hunk *h = sf->hunks.len ? PG_VEC_AT(&sf->hunks, pg_stakes_hunk, 0) : NULL;
+	uint32_t a = h ? h->start : 1, b = h ? h->end : 1;
+	if (f->status == PG_FILE_DELETED)
+		return pg_strdup("nothing to exercise: the file is deleted; check nothing still uses it");
+	if (s && s->lowers) {
+		if (strcmp(s->kind, "tests") == 0)
+			return pg_printf_alloc("run the tests in %s and check they fail without the change", f->path);
+		if (strcmp(s->kind, "docs") == 0)
+			return pg_printf_alloc("read the rendered %s", f->path);
+		if (strcmp(s->kind, "generated") == 0)
+			return pg_printf_alloc("regenerate %s and check the result is identical", f->path);
+		if (strcmp(s->kind, "formatting") == 0)
+			return pg_strdup("nothing to exercise: only whitespace changed");
+		if (strcmp(s->kind, "rename") == 0)
+			return pg_printf_alloc("check that nothing still refers to %s", f->old_path ? f->old_path : "the old name");
+	}
+	if (f->lang && strcmp(f->lang->name, "html") == 0)
+		return pg_printf_alloc("open %s in a browser and use the changed controls (lines %u-%u)", f->path, a, b);
+	if (f->lang && strcmp(f->lang->name, "javascript") == 0)
+		return pg_printf_alloc("load the page that uses %s and exercise the changed code (lines %u-%u)", f->path, a, b);
+	if (f->lang && strcmp(f->lang->name, "rust") == 0) {
+		if (pg_str_ends_with(f->path, "main.rs") || strstr(f->path, "src/bin/"))
+			return pg_printf_alloc("run the command and take the path through %s lines %u-%u", f->path, a, b);
+		return pg_printf_alloc("run `cargo test` and a caller of %s lines %u-%u", f->path, a, b);
+	}
+	return pg_printf_alloc("exercise what uses %s (lines %u-%u)", f->path, a, b);
+}
+
+static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, size_t ws_count,
+		    bool ws_known, bool no_tests_changed, const pg_result *r, const pg_stakes_opts *opts,
+		    pg_stakes_file *out)
+{
+	file_ctx fc = { cl, f, ws, ws_count, ws_known, out };
+	size_t i;
+	memset(out, 0, sizeof(*out));
+	out->path = f->path;
+	pg_vec_init(&out->signals, sizeof(pg_stakes_signal));
+	pg_vec_init(&out->hunks, sizeof(pg_stakes_hunk));
+	if (!lower_file(&fc, opts)) {
+		uint32_t first = f->added_count ? counted_line(&fc, 1, UINT32_MAX) : 0;
+		for (i = 0; i < pg_signal_row_count; i++) {
+			const pg_signal_row *row = &pg_signal_rows[i];
+			if (row->match == SIG_PATH && row->tier != PG_TIER_LOW && globs_match(row->paths, f->path)) {
+				add_signal(out, row->kind, row->tier, first, pg_strdup(row->reason), false);
+				if (row->hint && !out->hint)
+					out->hint = pg_strdup(row->hint);
+			}
+		}
+		if (f->content && f->added_count) {
+			run_line_rows(&fc);
+			if (f->lang) {
+				pg_source src;
+				pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, cl->parser,
+						opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
+				for (i = 0; !src.timed_out && i < src.docs.len; i++)
+					pg_engine_run(cl->engine, cl->cursor, &src, PG_SOURCE_DOC(&src, i), on_match, &fc);
+				pg_source_dispose(&src);
+			}
+		}
+		other_stage_signals(&fc, r, no_tests_changed);
+	}
+	qsort(out->signals.items, out->signals.len, sizeof(pg_stakes_signal), signal_cmp);
+	out->tier = PG_TIER_LOW;
+	for (i = 0; i < out->signals.len; i++) {
+		const pg_stakes_signal *s = PG_VEC_AT(&out->signals, pg_stakes_signal, i);
+		if (!s->lowers && s->tier > out->tier)
+			out->tier = s->tier;
+	}
+	make_hunks(&fc);
+	if (out->tier == PG_TIER_HIGH) {
+		free(out->hint);
+		out->hint = NULL;
+	} else if (!out->hint) {
+		out->hint = default_hint(f, out);
+	}
+	return 0;
+}
+
+void pg_stakes_file_dispose(pg_stakes_file *sf)
+{
+	size_t i;
+	if (!sf)
+		return;
+	for (i = 0; i < sf->signals.len; i++)
+		free(PG_VEC_AT(&sf->signals, pg_stakes_signal, i)->reason);
+	pg_vec_dispose(&sf->signals);
+	pg_vec_dispose(&sf->hunks);
+	free(sf->hint);
+	memset(sf, 0, sizeof(*sf));
+}
+
+int pg_stakes_classify_file(const pg_file *f, const pg_line_range *ws_ranges, size_t ws_count,
+			    bool ws_known, bool no_tests_changed, const pg_result *r,
+			    const pg_stakes_opts *opts, pg_stakes_file *out)
+{
+	classifier cl;
+	int err;
+	if ((err = classifier_init(&cl)) < 0)
+		return err;
+	err = classify(&cl, f, ws_ranges, ws_count, ws_known, no_tests_changed, r, opts, out);
+	classifier_dispose(&cl);
+	return err;
+}
+
+void pg_stakes_free(void *p)
+{
+	pg_stakes *s = p;
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < s->reasons.len; i++)
+		free(*PG_VEC_AT(&s->reasons, char *, i));
+	pg_vec_dispose(&s->reasons);
+	for (i = 0; i < s->files.len; i++)
+		pg_stakes_file_dispose(PG_VEC_AT(&s->files, pg_stakes_file, i));
+	pg_vec_dispose(&s->files);
+	for (i = 0; i < s->review_order.len; i++)
+		free(PG_VEC_AT(&s->review_order, pg_stakes_order, i)->reason);
+	pg_vec_dispose(&s->review_order);
+	for (i = 0; i < s->commits.len; i++) {
+		pg_stakes_commit *c = PG_VEC_AT(&s->commits, pg_stakes_commit, i);
+		free(c->author);
+		free(c->subject);
+		free(c->agent);
+		free(c->marker);
+	}
+	pg_vec_dispose(&s->commits);
+	free(s->advisory);
+	free(s->advisory_status);
+	free(s);
+}
+
+bool pg_stakes_agent_written(const pg_stakes *s)
+{
+	size_t i;
+	for (i = 0; s && i < s->commits.len; i++)
+		if (PG_VEC_AT(&s->commits, pg_stakes_commit, i)->agent)
+			return true;
+	return false;
+}
+
+/* ref - a raising signal and where it is, for ordering the range's reasons. */
+typedef struct ref {
+	const pg_stakes_signal *s;
+	const pg_stakes_file *sf;
+	size_t file_index;
+} ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const ref *x = a, *y = b;
+	size_t rx = pg_signal_kind_rank(x->s->kind), ry = pg_signal_kind_rank(y->s->kind);
+	if (x->s->tier != y->s->tier)
+		return x->s->tier > y->s->tier ? -1 : 1;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (x->file_index != y->file_index)
+		return x->file_index < y->file_index ? -1 : 1;
+	return x->s->line < y->s->line ? -1 : x->s->line > y->s->line;
+}
+
+static void add_reason(pg_stakes *st, const ref *rf)
+{
+	char *text = rf->s->line ? pg_printf_alloc("%s (%s:%u)", rf->s->reason, rf->sf->path, rf->s->line)
+				 : pg_printf_alloc("%s (%s)", rf->s->reason, rf->sf->path);
+	size_t i;
+	for (i = 0; i < st->reasons.len; i++)
+		if (strcmp(*PG_VEC_AT(&st->reasons, char *, i), text) == 0) {
+			free(text);
+			return;
+		}
+	*(char **)pg_vec_push(&st->reasons) = text;
+}
+
+static void range_reasons(pg_stakes *st)
+{
+	pg_vec refs;
+	size_t i, k;
+	bool raising = false;
+	pg_vec_init(&refs, sizeof(ref));
+	for (i = 0; i < st->files.len; i++) {
+		const pg_stakes_file *sf = PG_VEC_AT(&st->files, pg_stakes_file, i);
+		for (k = 0; k < sf->signals.len; k++) {
+			const pg_stakes_signal *s = PG_VEC_AT(&sf->signals, pg_stakes_signal, k);
+			ref *rf = pg_vec_push(&refs);
+			rf->s = s;
+			rf->sf = sf;
+			rf->file_index = i;
+			if (!s->lowers)
+				raising = true;
+		}
+	}
+	qsort(refs.items, refs.len, sizeof(ref), ref_cmp);
+	for (i = 0; i < refs.len && st->reasons.len < MAX_REASONS; i++) {
+		const ref *rf = PG_VEC_AT(&refs, ref, i);
+		if (rf->s->lowers == raising)
+			continue; /* lowering reasons only explain a range with no raising one */
+		add_reason(st, rf);
+	}
+	pg_vec_dispose(&refs);
+}
+
+typedef struct order_ref {
+	const pg_stakes_file *sf;
+	const pg_stakes_hunk *h;
+	size_t file_index;
+} order_ref;
+
+static int order_cmp(const void *a, const void *b)
+{
+	const order_ref *x = a, *y = b;
+	if (x->h->tier != y->h->tier)
+		return x->h->tier > y->h->tier ? -1 : 1;
+	if (x->h->score != y->h->score)
+		return x->h->score > y->h->score ? -1 : 1;
+	if (x->file_index != y->file_index)
+		return x->file_index < y->file_index ? -1 : 1;
+	return x->h->start < y->h->start ? -1 : x->h->start > y->h->start;
+}
+
+/* The strongest raising signal inside a hunk (or of its whole file). */
+static const pg_stakes_signal *hunk_reason(const pg_stakes_file *sf, const pg_stakes_hunk *h)
+{
+	const pg_stakes_signal *best = NULL;
+	size_t i;
+	for (i = 0; i < sf->signals.len; i++) {
+		const pg_stakes_signal *s = PG_VEC_AT(&sf->signals, pg_stakes_signal, i);
+		if (s->lowers || (s->line && (s->line < h->start || s->line > h->end)))
+			continue;
+		if (!best || s->tier > best->tier ||
+		    (s->tier == best->tier && pg_signal_kind_rank(s->kind) < pg_signal_kind_rank(best->kind)))
+			best = s;
+	}
+	return best;
+}
+
+static void review_order(pg_stakes *st)
+{
+	pg_vec refs;
+	size_t i, k;
+	pg_vec_init(&refs, sizeof(order_ref));
+	for (i = 0; i < st->files.len; i++) {
+		const pg_stakes_file *sf = PG_VEC_AT(&st->files, pg_stakes_file, i);
+		for (k = 0; k < sf->hunks.len; k++) {
+			const pg_stakes_hunk *h = PG_VEC_AT(&sf->hunks, pg_stakes_hunk, k);
+			order_ref *o;
+			if (!h->score)
+				continue;
+			o = pg_vec_push(&refs);
+			o->sf = sf;
+			o->h = h;
+			o->file_index = i;
+		}
+	}
+	qsort(refs.items, refs.len, sizeof(order_ref), order_cmp);
+	for (i = 0; i < refs.len && i < MAX_ORDER; i++) {
+		const order_ref *o = PG_VEC_AT(&refs, order_ref, i);
+		const pg_stakes_signal *s = hunk_reason(o->sf, o->h);
+		pg_stakes_order *e = pg_vec_push(&st->review_order);
+		e->path = o->sf->path;
+		e->start = o->h->start;
+		e->end = o->h->end;
+		e->tier = o->h->tier;
+		e->reason = pg_strdup(s ? s->reason : "");
+	}
+	pg_vec_dispose(&refs);
+}
+
+static bool no_tests_changed(const pg_result *r, const pg_stakes_opts *opts)
+{
+	size_t i;
+	for (i = 0; i < r->files.len; i++) {
+		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		if (f->status != PG_FILE_UNCHANGED && is_test_path(opts, f->path))
+			return false;
+	}
+	return true;
+}
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+	uint32_t c = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n')
+			c++;
+	return n && s[n - 1] != '\n' ? c + 1 : c;
+}
+
+/* Classify one file of the range: read what it needs from the repository. */
+static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file *f, bool untested,
+			    const pg_result *r, const pg_stakes_opts *opts, pg_stakes_file *out)
+{
+	pg_file view = *f;
+	pg_line_range *ws = NULL, *added = NULL;
+	size_t ws_count = 0;
+	bool ws_known = false;
+	static const unsigned char zero[20];
+	size_t max = opts && opts->analysis ? opts->analysis->max_file_size : (size_t)2 << 20;
+	int err;
+	bool readable = f->status != PG_FILE_DELETED && memcmp(f->new_oid, zero, 20) != 0 &&
+			(!f->skip_reason || strcmp(f->skip_reason, "unsupported-language") == 0 ||
+			 strcmp(f->skip_reason, "no-added-lines") == 0 || strcmp(f->skip_reason, "excluded") == 0);
+	view.content = NULL;
+	view.content_len = 0;
+	if (readable && pg_repo_read_blob(repo, f->new_oid, max, &view.content, &view.content_len) == 0 &&
+	    memchr(view.content, '\0', view.content_len < 8000 ? view.content_len : 8000)) {
+		free(view.content);
+		view.content = NULL;
+		view.content_len = 0;
+	}
+	if (view.content && f->added_count && f->added[f->added_count - 1].end == UINT32_MAX) {
+		added = pg_malloc(f->added_count * sizeof(*added));
+		memcpy(added, f->added, f->added_count * sizeof(*added));
+		added[f->added_count - 1].end = count_lines(view.content, view.content_len);
+		if (!added[f->added_count - 1].end)
+			added[f->added_count - 1].end = 1;
+		view.added = added;
+	}
+	if (view.content && memcmp(f->old_oid, zero, 20) != 0 && f->added_count &&
+	    (f->status == PG_FILE_MODIFIED || f->status == PG_FILE_RENAMED)) {
+		if (pg_repo_diff_file_ignoring_ws(repo, f, &ws, &ws_count) == 0)
+			ws_known = true;
+	}
+	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, out);
+	free(ws);
+	free(added);
+	free(view.content);
+	return err;
+}
+
+int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts)
+{
+	classifier cl;
+	pg_stakes *st;
+	size_t i;
+	int err;
+	bool untested;
+	if ((err = classifier_init(&cl)) < 0)
+		return err;
+	st = pg_calloc(1, sizeof(*st));
+	pg_vec_init(&st->reasons, sizeof(char *));
+	pg_vec_init(&st->files, sizeof(pg_stakes_file));
+	pg_vec_init(&st->review_order, sizeof(pg_stakes_order));
+	pg_vec_init(&st->commits, sizeof(pg_stakes_commit));
+	untested = no_tests_changed(r, opts);
+	for (i = 0; i < r->files.len; i++) {
+		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		pg_stakes_file *sf;
+		if (f->status == PG_FILE_UNCHANGED)
+			continue; /* a full scan has no change to weigh */
+		sf = pg_vec_push(&st->files);
+		if ((err = classify_in_repo(&cl, repo, f, untested, r, opts, sf)) < 0)
+			goto done;
+		if (sf->tier > st->tier)
+			st->tier = sf->tier;
+	}
+	range_reasons(st);
+	review_order(st);
+	err = pg_stakes_provenance(repo, &r->range, opts, st);
+done:
+	classifier_dispose(&cl);
+	if (err < 0) {
+		pg_stakes_free(st);
+		return err;
+	}
+	if (r->stakes_free)
+		r->stakes_free(r->stakes);
+	r->stakes = st;
+	r->stakes_free = pg_stakes_free;
+	return 0;
+}
