@@ -1,6 +1,8 @@
 /* run.c - the pipeline shared by check and review. */
 #include "run.h"
 #include "coverage/coverage.h"
+#include "report/report.h"
+#include "stakes/stakes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,8 @@ const char pg_run_options_help[] =
 	"      --no-config        ignore .prgate.yml\n"
 	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n"
 	"  -q, --quiet            only the findings: no code frames, footer or notices\n"
-	"  -v, --verbose          say what was read and decided (range, configuration)\n";
+	"  -v, --verbose          say what was read and decided (range, configuration)\n"
+	"      --agent-cmd CMD    pipe a JSON brief to CMD (no shell); its output is advisory\n";
 
 void pg_run_opts_init(pg_run_opts *o)
 {
@@ -102,6 +105,14 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 			return pg_error_set(PG_EUSAGE, "--parse-timeout: %s", pg_error_last());
 		o->analysis.parse_timeout_us = (uint64_t)n * 1000u;
 		return 1;
+	case PG_OPT_AGENT_CMD: {
+		char **argv = pg_stakes_argv_split(arg);
+		if (!argv)
+			return PG_EUSAGE;
+		pg_stakes_argv_free(argv);
+		o->agent_cmd = arg;
+		return 1;
+	}
 	default:
 		return 0;
 	}
@@ -206,9 +217,30 @@ static void report_config_change(pg_run *run)
 	}
 }
 
+/* --agent-cmd: the JSON report is the brief; the output is advisory only and
+ * a failure is recorded in the stakes, never returned. */
+static void agent_advice(pg_run *run, const char *cmd)
+{
+	pg_stakes *st = run->result.stakes;
+	pg_report_opts ro = { .rules = &run->rules };
+	char **argv = pg_stakes_argv_split(cmd);
+	pg_buf brief;
+	if (!st || !argv)
+		goto done;
+	pg_buf_init(&brief, PG_BUF_DEFAULT_MAX);
+	pg_report_render(pg_format_find("json"), &run->result, &ro, &brief);
+	pg_stakes_agent_exec(argv, brief.ptr, brief.len, 120000, 64 * 1024, &st->advisory,
+			     &st->advisory_truncated, &st->advisory_status);
+	pg_error_clear();
+	pg_buf_dispose(&brief);
+done:
+	pg_stakes_argv_free(argv);
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad_queries = 0;
+	pg_stakes_opts stakes_opts = { 0 };
 
 	memset(run, 0, sizeof(*run));
 	pg_result_init(&run->result);
@@ -256,8 +288,21 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 		if ((err = pg_coverage_run(run->repo, &run->rules, &run->opts.analysis, &cov, &run->result)) < 0)
 			return err;
 	}
+	stakes_opts.analysis = &run->opts.analysis;
+	stakes_opts.agent_authors = run->config.agents.authors;
+	stakes_opts.agent_trailers = run->config.agents.trailers;
+	if ((err = pg_stakes_run(run->repo, &run->result, &stakes_opts)) < 0)
+		return err;
+	/* the config's stricter gate for agent-written ranges; a flag still wins */
+	if (run->config.agents.fail_level_set && !opts->fail_level_set &&
+	    pg_stakes_agent_written(run->result.stakes) &&
+	    run->config.agents.fail_level != PG_SEV_NONE &&
+	    (run->result.fail_level == PG_SEV_NONE || run->config.agents.fail_level < run->result.fail_level))
+		run->result.fail_level = run->config.agents.fail_level;
 	pg_result_finish(&run->result);
 	pg_coverage_apply_gate(&run->result);
+	if (opts->agent_cmd)
+		agent_advice(run, opts->agent_cmd);
 	return 0;
 }
 

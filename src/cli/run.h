@@ -43,6 +43,7 @@ typedef struct pg_run_opts {
 	bool no_config;
 	bool progress;            /* show progress on stderr (the command decides:
 				   * a TTY and not --quiet) for runs of many files */
+	const char *agent_cmd;    /* --agent-cmd CMD: advisory brief to a command, or NULL */
 } pg_run_opts;
 
 typedef struct pg_run {
@@ -76,6 +77,7 @@ enum {
 	PG_OPT_PARSE_TIMEOUT,
 	PG_OPT_QUIET,
 	PG_OPT_VERBOSE,
+	PG_OPT_AGENT_CMD,
 };
 
 #define PG_RUN_LONGOPTS                                                          \
@@ -92,7 +94,8 @@ enum {
 	{ "no-config", no_argument, NULL, PG_OPT_NO_CONFIG },                    \
 	{ "quiet", no_argument, NULL, PG_OPT_QUIET },                            \
 	{ "verbose", no_argument, NULL, PG_OPT_VERBOSE },                        \
-	{ "parse-timeout", required_argument, NULL, PG_OPT_PARSE_TIMEOUT }
+	{ "parse-timeout", required_argument, NULL, PG_OPT_PARSE_TIMEOUT },                  \
+	{ "agent-cmd", required_argument, NULL, PG_OPT_AGENT_CMD }
 
 /* The help text of the shared options (one line each). */
 extern const char pg_run_options_help[];

@@ -8,9 +8,10 @@ extern const pg_format pg_format_json;
 extern const pg_format pg_format_sarif;
 extern const pg_format pg_format_markdown;
 extern const pg_format pg_format_github;
+extern const pg_format pg_format_agent;
 
 static const pg_format *const formats[] = { &pg_format_text, &pg_format_json, &pg_format_sarif,
-					    &pg_format_markdown, &pg_format_github, NULL };
+					    &pg_format_markdown, &pg_format_github, &pg_format_agent, NULL };
 
 const pg_format *pg_format_find(const char *name)
 {

@@ -38,7 +38,7 @@ const pg_signal_row pg_signal_rows[] = {
 	  " (#match? @o \"^(fs|fsp|promises)$\") (#any-of? @fn \"writeFile\" \"writeFileSync\" \"rename\" \"renameSync\")) @match",
 	  NULL, NULL, "overwrites or moves files (`{{o}}.{{fn}}`)", NULL },
 	{ "destructive/js-process", "destructive", H, SIG_QUERY, "javascript", NULL,
-	  "(call_expression function: [(identifier) @fn (member_expression object: (identifier) @o property: (property_identifier) @fn)]"
+	  "(call_expression function: [(identifier) @fn (member_expression object: [(identifier) (call_expression) (member_expression)] @o property: (property_identifier) @fn)]"
 	  " (#any-of? @fn \"exec\" \"execSync\" \"spawn\" \"spawnSync\" \"execFile\" \"execFileSync\" \"fork\")"
 	  " (#not-match? @o \"^(re|regex|regexp|pattern|[a-z]*Re|[a-z]*Regex|db|cursor)$\")) @match",
 	  NULL, NULL, "spawns a process (`{{fn}}`)", NULL },
