@@ -76,8 +76,9 @@ printf 'pub fn add(a: i32, b: i64) -> i32 {\n    if a > 0 {  std::fs::remove_fil
 commit "change signature"
 run check -f json HEAD~1..
 expect_json 'j["stakes"]["tier"] == "medium"' "public signature change is medium"
-expect_json '[s["kind"] for s in j["stakes"]["files"][0]["signals"]] == ["surface"]' "only the surface signal (the reformatted remove_file line is not new)"
-expect_json 'j["stakes"]["files"][0]["signals"][0]["reason"] == "changes the signature of the public function `add`"' "surface reason"
+expect_json 'sorted(s["kind"] for s in j["stakes"]["files"][0]["signals"]) == ["surface", "untested"]' "no destructive signal: the reformatted remove_file line is not new"
+expect_json '"changes the signature of the public function `add`" in [s["reason"] for s in j["stakes"]["files"][0]["signals"]]' "surface reason"
+expect_json '[s["reason"] for s in j["stakes"]["files"][0]["signals"] if s["kind"] == "untested"] == ["changed public function `add` has no test that mentions it (any/tests/untested-function)"]' "the tests stage finding is consumed"
 
 # --- provenance ---
 new_repo prov
