@@ -168,7 +168,7 @@ static void text_advisory(const pg_stakes *s, pg_buf *b)
 void pg_section_stakes_text(const pg_result *r, pg_buf *b, bool color)
 {
 	const pg_stakes *s = r->stakes;
-	size_t i;
+	size_t i, low = 0, shown = 0;
 	if (!s)
 		return;
 	pg_buf_puts(b, color ? C_BOLD "Review focus: " C_RESET : "Review focus: ");
@@ -185,10 +185,18 @@ void pg_section_stakes_text(const pg_result *r, pg_buf *b, bool color)
 			pg_buf_printf(b, "  %s\n", e->reason);
 		}
 	}
-	if (s->files.len)
+	/* Low-stakes files are only counted here: the text stays about what to
+	 * read (their hints are in the JSON and markdown outputs). */
+	for (i = 0; i < s->files.len; i++)
+		if (PG_VEC_AT(&s->files, pg_stakes_file, i)->tier == PG_TIER_LOW)
+			low++;
+	if (s->files.len > low)
 		pg_buf_puts(b, "  files:\n");
-	for (i = 0; i < s->files.len && i < MAX_TEXT_FILES; i++) {
+	for (i = 0; i < s->files.len && shown < MAX_TEXT_FILES; i++) {
 		const pg_stakes_file *sf = PG_VEC_AT(&s->files, pg_stakes_file, i);
+		if (sf->tier == PG_TIER_LOW)
+			continue;
+		shown++;
 		pg_buf_puts(b, "    ");
 		text_tier(b, sf->tier, color, 7);
 		pg_buf_printf(b, "%s", sf->path);
@@ -196,8 +204,11 @@ void pg_section_stakes_text(const pg_result *r, pg_buf *b, bool color)
 			pg_buf_printf(b, "  (exercise: %s)", sf->hint);
 		pg_buf_putc(b, '\n');
 	}
-	if (s->files.len > MAX_TEXT_FILES)
-		pg_buf_printf(b, "    ... and %zu more files (see -f json)\n", s->files.len - MAX_TEXT_FILES);
+	if (s->files.len - low > shown)
+		pg_buf_printf(b, "    ... and %zu more files (see -f json)\n", s->files.len - low - shown);
+	if (low)
+		pg_buf_printf(b, "  %zu low-stakes file%s: exercise rather than read (hints: -f json or -f markdown)\n",
+			      low, low == 1 ? "" : "s");
 	if (s->commits.len) {
 		char *names = agent_names(s);
 		if (agent_commits(s))
