@@ -261,9 +261,9 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	pg_source_position(src, doc, end, &end_line, &col);
 	if (!(first = counted_line(fc, line, end_line)))
 		return;
-	if (add_signal(fc->out, row->kind, row->tier, first, pg_match_format(m, doc, row->reason), false) &&
+	if (add_signal(fc->out, row->kind, row->tier, first, pg_match_format(m, doc, row->reason, true), false) &&
 	    row->hint && !fc->out->hint)
-		fc->out->hint = pg_match_format(m, doc, row->hint);
+		fc->out->hint = pg_match_format(m, doc, row->hint, true);
 }
 
 /* Replace {{1}} in tmpl with the regex's first group. Owned. */
