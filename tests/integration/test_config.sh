@@ -132,6 +132,47 @@ printf 'agents:\n  require_test: true\n' > .prgate.yml
 run config check
 expect_err_has ".prgate.yml:2:3: unknown key 'require_test' in agents (did you mean 'require_tests'?)" "agents keys checked"
 
+# --- review reads the config from the base commit (offline: --dry-run) ---
+# review_dry BASE HEAD: review base..head without posting; the report in $TMP_ROOT/review.txt
+review_dry() {
+  printf '{"action":"opened","number":1,"pull_request":{"number":1,"base":{"sha":"%s","ref":"main","repo":{"full_name":"a/b"}},"head":{"sha":"%s","ref":"f","repo":{"full_name":"a/b"}}},"repository":{"full_name":"a/b"}}' \
+    "$1" "$2" > "$TMP_ROOT/event.json"
+  OUT=$(GITHUB_EVENT_NAME=pull_request GITHUB_STEP_SUMMARY= "$PRGATE" review --dry-run --event "$TMP_ROOT/event.json" \
+    --repo a/b -f text -o "$TMP_ROOT/review.txt" 2>"$TMP_ROOT/stderr")
+  CODE=$?
+  ERR=$(cat "$TMP_ROOT/stderr")
+  OUT=$(cat "$TMP_ROOT/review.txt")
+}
+new_repo review
+printf 'function f(x) {\n  return x;\n}\n' > a.js
+commit base
+BASE=$(git rev-parse HEAD)
+printf 'function f(x) {\n  return eval(x);\n}\n' > a.js
+printf 'rules:\n  disable: [javascript]\n' > .prgate.yml
+commit "eval, and a config that switches the pack off"
+review_dry "$BASE" "$(git rev-parse HEAD)"
+expect_code 1 "a pull request cannot switch off its own gate"
+expect_out_has "a.js:2:10: error[javascript/security/eval]" "the base commit's (absent) config was used"
+expect_out_has ".prgate.yml:1:1: warning[any/maintainability/config-changed]" "the config change is reported in review"
+expect_out_has "the new one applies after merge" "review says which config ran"
+run check HEAD~1..
+expect_out_lacks "javascript/security/eval" "check uses the work tree's config"
+# a config in the base commit applies to the pull request
+git checkout -q "$BASE"
+printf 'rules:\n  disable: [javascript/security/eval]\n' > .prgate.yml
+commit "base config"
+BASE2=$(git rev-parse HEAD)
+printf 'function f(x) {\n  return eval(x);\n}\n' > a.js
+commit "eval"
+review_dry "$BASE2" "$(git rev-parse HEAD)"
+expect_out_lacks "javascript/security/eval" "the base commit's config disables the rule"
+expect_out_lacks "config-changed" "no config change in this pull request"
+printf 'rules:\n  disabel: [x]\n' > .prgate.yml
+commit "broken config in the head"
+review_dry "$BASE2" "$(git rev-parse HEAD)"
+expect_out_lacks "unknown key" "a broken head config does not stop the review"
+expect_out_has "config-changed" "but its change is reported"
+
 # --- the example in docs/config.md is a valid configuration ---
 /usr/bin/python3 - "$PRGATE_SOURCE_DIR/docs/config.md" "$TMP_ROOT/example.yml" <<'PY'
 import re, sys
