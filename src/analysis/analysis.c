@@ -83,11 +83,114 @@ typedef struct run_ctx {
 	bool deadline_hit;
 } run_ctx;
 
+/* dedup - the spans of a file's findings so far, per rule: an open-addressing
+ * set of finding indexes, so a duplicate is found in constant time (a file
+ * with thousands of findings must not cost a quadratic scan). */
+typedef struct dedup {
+	uint32_t *slots; /* finding index + 1, 0 = empty */
+	size_t cap, used;
+} dedup;
+
 /* match_ctx - what the match callback needs for one file. */
 typedef struct match_ctx {
 	run_ctx *run;
 	file_job *job;
+	dedup seen;
 } match_ctx;
+
+static size_t span_hash(const pg_rule *rule, uint32_t line, uint32_t col, uint32_t end_line,
+			uint32_t end_col)
+{
+	uint64_t h = (uint64_t)(uintptr_t)rule * 0x9E3779B97F4A7C15ull;
+	h ^= ((uint64_t)line << 32 | col) * 0xC2B2AE3D27D4EB4Full;
+	h ^= ((uint64_t)end_line << 32 | end_col) * 0x165667B19E3779F9ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static bool same_span(const pg_finding *o, const pg_rule *rule, uint32_t line, uint32_t col,
+		      uint32_t end_line, uint32_t end_col)
+{
+	return o->rule == rule && o->line == line && o->column == col && o->end_line == end_line &&
+	       o->end_column == end_col;
+}
+
+/* Is the same rule already reported on this span (several patterns of one
+ * rule, or a match seen twice)? */
+static bool dedup_seen(dedup *d, const pg_vec *findings, const pg_rule *rule, uint32_t line,
+		       uint32_t col, uint32_t end_line, uint32_t end_col)
+{
+	size_t i;
+	if (!d->cap)
+		return false;
+	for (i = span_hash(rule, line, col, end_line, end_col) & (d->cap - 1); d->slots[i];
+	     i = (i + 1) & (d->cap - 1))
+		if (same_span(PG_VEC_AT(findings, pg_finding, d->slots[i] - 1), rule, line, col,
+			      end_line, end_col))
+			return true;
+	return false;
+}
+
+static void dedup_add(dedup *d, const pg_vec *findings, size_t index)
+{
+	const pg_finding *f;
+	size_t i;
+	if ((d->used + 1) * 2 > d->cap) {
+		dedup old = *d;
+		d->cap = old.cap ? old.cap * 2 : 64;
+		d->slots = pg_calloc(d->cap, sizeof(uint32_t));
+		d->used = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.slots[i])
+				dedup_add(d, findings, old.slots[i] - 1);
+		free(old.slots);
+	}
+	f = PG_VEC_AT(findings, pg_finding, index);
+	for (i = span_hash(f->rule, f->line, f->column, f->end_line, f->end_column) & (d->cap - 1);
+	     d->slots[i]; i = (i + 1) & (d->cap - 1))
+		;
+	d->slots[i] = (uint32_t)index + 1;
+	d->used++;
+}
+
+static void dedup_dispose(dedup *d)
+{
+	free(d->slots);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The in-scope lines of f as file byte spans, when the filter limits
+ * findings to added lines (with their context) and no suppression needs to
+ * see the other findings; empty otherwise (everything is matched). */
+static void scope_spans(const pg_analysis_opts *opts, const pg_file *f, const pg_source *src,
+			bool has_suppressions, pg_vec *out)
+{
+	uint32_t slack, count = src->lines.count;
+	size_t k;
+	if (has_suppressions || (opts->filter != PG_FILTER_ADDED && opts->filter != PG_FILTER_CONTEXT))
+		return;
+	slack = opts->filter == PG_FILTER_CONTEXT ? 3 : 0;
+	/* a whole added file: nothing to restrict */
+	if (f->added_count == 1 && f->added[0].start <= 1 && f->added[0].end >= count)
+		return;
+	for (k = 0; k < f->added_count; k++) {
+		uint32_t a = f->added[k].start > slack + 1 ? f->added[k].start - slack : 1;
+		uint32_t b = f->added[k].end + slack; /* last line, 1-based */
+		pg_byte_span *last = out->len ? PG_VEC_AT(out, pg_byte_span, out->len - 1) : NULL;
+		pg_byte_span sp;
+		if (a > count)
+			break;
+		sp.start = src->lines.starts[a - 1];
+		sp.end = b < count ? src->lines.starts[b] : src->len;
+		if (last && sp.start <= last->end) {
+			if (sp.end > last->end)
+				last->end = sp.end;
+		} else {
+			*(pg_byte_span *)pg_vec_push(out) = sp;
+		}
+	}
+	if (out->len == 0) /* nothing in scope: match nothing, not everything */
+		*(pg_byte_span *)pg_vec_push(out) = (pg_byte_span){ 0, 0 };
+}
 
 static char *enclosing_function(const pg_doc *doc, TSNode node)
 {
@@ -123,7 +226,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	const pg_rule *rule = m->rule;
 	pg_file *f = mc->job->file;
 	pg_finding *fd;
-	uint32_t line, col, end_line, end_col, len, i;
+	uint32_t line, col, end_line, end_col, len;
 	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
 	const char *text;
 	int sev;
@@ -145,12 +248,8 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	if (!rule->in_tests && doc->in_test)
 		return;
 	/* the same rule on the same span (several patterns of one rule) */
-	for (i = 0; i < mc->job->findings.len; i++) {
-		pg_finding *o = PG_VEC_AT(&mc->job->findings, pg_finding, i);
-		if (o->rule == rule && o->line == line && o->column == col && o->end_line == end_line &&
-		    o->end_column == end_col)
-			return;
-	}
+	if (dedup_seen(&mc->seen, &mc->job->findings, rule, line, col, end_line, end_col))
+		return;
 	fd = pg_vec_push(&mc->job->findings);
 	fd->rule = rule;
 	fd->out_of_scope = out_of_scope;
@@ -171,6 +270,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 					 m->end_byte - m->start_byte);
 	if (rule->fix)
 		fd->fix = pg_match_format(m, doc, rule->fix, false);
+	dedup_add(&mc->seen, &mc->job->findings, mc->job->findings.len - 1);
 }
 
 static uint32_t count_lines(const char *s, size_t n)
@@ -213,8 +313,14 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 {
 	pg_file *f = job->file;
 	pg_source src;
-	match_ctx mc = { run, job };
+	match_ctx mc;
+	pg_vec spans;
 	size_t i;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.run = run;
+	mc.job = job;
+	pg_vec_init(&spans, sizeof(pg_byte_span));
 
 	if (f->skip_reason || !f->lang)
 		return;
@@ -245,12 +351,17 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 		return;
 	}
 	PG_SOURCE_DOC(&src, 0)->in_test = pg_analysis_is_test_path(run->opts, f->path);
+	scope_spans(run->opts, f, &src, job->has_suppressions, &spans);
 	for (i = 0; i < src.docs.len; i++) {
 		pg_doc *d = PG_SOURCE_DOC(&src, i);
+		bool restrict_ = spans.len > 0 && !d->map;
 		if (i > 0 && d->parent >= 0)
 			d->in_test = PG_SOURCE_DOC(&src, (size_t)d->parent)->in_test;
-		pg_engine_run(run->engine, cursor, &src, d, on_match, &mc);
+		pg_engine_run(run->engine, cursor, &src, d, restrict_ ? spans.items : NULL,
+			      restrict_ ? spans.len : 0, on_match, &mc);
 	}
+	pg_vec_dispose(&spans);
+	dedup_dispose(&mc.seen);
 	if (job->has_suppressions)
 		pg_suppress_apply(&src, run->rules, &job->findings, f, run->opts->filter == PG_FILTER_CONTEXT ? 3 : 0,
 				  run->opts->filter == PG_FILTER_ADDED || run->opts->filter == PG_FILTER_CONTEXT);

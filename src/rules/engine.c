@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,70 +266,192 @@ static bool rule_compiles(const pg_rule *r, const TSLanguage *ts,
 	return ok;
 }
 
-static int build_language(pg_engine *e, const pg_lang *lang, const pg_ruleset *rs,
-			  void (*on_error)(void *, const char *), void *ctx, int *bad)
+/* Skip blanks and ;-comments of query text from s; returns the next byte. */
+static const char *skip_blank(const char *s, const char *end)
+{
+	while (s < end) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			s++;
+		} else if (*s == ';') {
+			while (s < end && *s != '\n')
+				s++;
+		} else {
+			break;
+		}
+	}
+	return s;
+}
+
+/* Is [s, end) self-contained query text: it opens with a pattern and its
+ * brackets balance outside strings and comments? Then no pattern of the
+ * combined query can straddle two rules. */
+static bool self_contained(const char *s, const char *end)
+{
+	int depth = 0;
+	s = skip_blank(s, end);
+	if (s == end || !(*s == '(' || *s == '[' || *s == '"' || *s == '_'))
+		return false;
+	while (s < end) {
+		char c = *s++;
+		if (c == ';') {
+			while (s < end && *s != '\n')
+				s++;
+		} else if (c == '"') {
+			while (s < end && *s != '"')
+				s += (*s == '\\' && s + 1 < end) ? 2 : 1;
+			if (s == end)
+				return false;
+			s++;
+		} else if (c == '(' || c == '[') {
+			depth++;
+		} else if (c == ')' || c == ']') {
+			if (--depth < 0)
+				return false;
+		}
+	}
+	return depth == 0;
+}
+
+/* Compile the combined query of `rules` (their texts concatenated in `text`,
+ * rule k starting at byte starts[k]) into lq. Returns false, leaving lq
+ * empty, when the combined query does not compile cleanly: the caller then
+ * compiles each rule alone to say which is broken. */
+static bool compile_combined(lang_query *lq, const TSLanguage *ts, const pg_buf *text,
+			     const pg_vec *starts, const pg_vec *rules, uint32_t *err_off,
+			     TSQueryError *err_type)
+{
+	uint32_t i, *seen;
+	size_t k;
+	bool ok = true;
+	lq->query = ts_query_new(ts, text->ptr, (uint32_t)text->len, err_off, err_type);
+	if (!lq->query)
+		return false;
+	lq->match_capture = capture_id(lq->query, "match");
+	lq->pattern_count = ts_query_pattern_count(lq->query);
+	lq->patterns = pg_calloc(lq->pattern_count ? lq->pattern_count : 1, sizeof(pattern_info));
+	seen = pg_calloc(rules->len, sizeof(uint32_t));
+	for (i = 0; ok && i < lq->pattern_count; i++) {
+		uint32_t sb = ts_query_start_byte_for_pattern(lq->query, i);
+		size_t lo = 0, hi = starts->len;
+		char what[512];
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (*PG_VEC_AT(starts, uint32_t, mid) <= sb)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		seen[lo]++;
+		lq->patterns[i].rule = *PG_VEC_AT(rules, const pg_rule *, lo);
+		if (compile_predicates(lq->query, i, &lq->patterns[i], lq->match_capture, what,
+				       sizeof(what)) < 0) {
+			lq->pattern_count = i; /* free what was compiled */
+			ok = false;
+		}
+	}
+	for (k = 0; ok && k < rules->len; k++) {
+		uint32_t a = *PG_VEC_AT(starts, uint32_t, k);
+		uint32_t b = k + 1 < starts->len ? *PG_VEC_AT(starts, uint32_t, k + 1) : (uint32_t)text->len;
+		ok = seen[k] > 0 && self_contained(text->ptr + a, text->ptr + b);
+	}
+	free(seen);
+	if (!ok) {
+		free_patterns(lq);
+		ts_query_delete(lq->query);
+		lq->query = NULL;
+		lq->pattern_count = 0;
+	}
+	return ok;
+}
+
+/* Concatenate the queries of the enabled rules of `lang` into text; with
+ * `check`, compile each alone first and leave out (and report) broken ones. */
+static void collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check, pg_buf *text,
+			  pg_vec *starts, pg_vec *rules, void (*on_error)(void *, const char *),
+			  void *ctx, int *bad)
+{
+	const TSLanguage *ts = lang->grammar();
+	size_t k;
+	for (k = 0; k < rs->rules.len; k++) {
+		const pg_rule *r = PG_RULESET_AT(rs, k);
+		if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
+			continue;
+		if (check && !rule_compiles(r, ts, on_error, ctx)) {
+			(*bad)++;
+			continue;
+		}
+		*(uint32_t *)pg_vec_push(starts) = (uint32_t)text->len;
+		*(const pg_rule **)pg_vec_push(rules) = r;
+		pg_buf_puts(text, r->query);
+		pg_buf_putc(text, '\n');
+	}
+}
+
+/*
+ * Compiling a query costs a fixed analysis of the whole grammar (about
+ * 15 ms for Rust or JavaScript with libtree-sitter 0.20.7), whatever its
+ * size. So the combined query is compiled first, for all languages at once
+ * on worker threads; only when it fails is each rule compiled alone (here,
+ * in language order), to report the broken ones at their own location and
+ * build the query from the others. Both ways give the same engine.
+ */
+typedef struct lang_build {
+	const pg_lang *lang;
+	const pg_ruleset *rs;
+	lang_query lq;
+	size_t rules; /* enabled rules of the language */
+	bool ok;      /* lq holds the combined query */
+} lang_build;
+
+static void *build_combined(void *p)
+{
+	lang_build *lb = p;
+	pg_buf text;
+	pg_vec starts, rules;
+	uint32_t off;
+	TSQueryError type;
+	pg_buf_init(&text, 0);
+	pg_vec_init(&starts, sizeof(uint32_t));
+	pg_vec_init(&rules, sizeof(const pg_rule *));
+	collect_rules(lb->lang, lb->rs, false, &text, &starts, &rules, NULL, NULL, NULL);
+	lb->rules = rules.len;
+	memset(&lb->lq, 0, sizeof(lb->lq));
+	lb->lq.lang = lb->lang;
+	lb->lq.rules = rules.len;
+	if (rules.len)
+		lb->ok = compile_combined(&lb->lq, lb->lang->grammar(), &text, &starts, &rules, &off, &type);
+	pg_buf_dispose(&text);
+	pg_vec_dispose(&starts);
+	pg_vec_dispose(&rules);
+	return NULL;
+}
+
+/* The slow path: compile each rule of `lang` alone, then the others combined. */
+static int build_checked(pg_engine *e, const pg_lang *lang, const pg_ruleset *rs,
+			 void (*on_error)(void *, const char *), void *ctx, int *bad)
 {
 	pg_buf text;
 	pg_vec starts, rules; /* uint32_t byte offsets; const pg_rule * */
-	const TSLanguage *ts = lang->grammar();
-	lang_query *lq;
-	uint32_t off = 0, i;
-	TSQueryError type;
-	size_t k;
+	lang_query *lq = &e->langs[e->count];
+	uint32_t off = 0;
+	TSQueryError type = TSQueryErrorNone;
 	int err = 0;
 
 	pg_buf_init(&text, 0);
 	pg_vec_init(&starts, sizeof(uint32_t));
 	pg_vec_init(&rules, sizeof(const pg_rule *));
-	for (k = 0; k < rs->rules.len; k++) {
-		const pg_rule *r = PG_RULESET_AT(rs, k);
-		if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
-			continue;
-		if (!rule_compiles(r, ts, on_error, ctx)) {
-			(*bad)++;
-			continue;
-		}
-		*(uint32_t *)pg_vec_push(&starts) = (uint32_t)text.len;
-		*(const pg_rule **)pg_vec_push(&rules) = r;
-		pg_buf_puts(&text, r->query);
-		pg_buf_putc(&text, '\n');
-	}
+	collect_rules(lang, rs, true, &text, &starts, &rules, on_error, ctx, bad);
 	if (rules.len == 0)
 		goto done;
-	lq = &e->langs[e->count];
 	memset(lq, 0, sizeof(*lq));
 	lq->lang = lang;
 	lq->rules = rules.len;
-	lq->query = ts_query_new(ts, text.ptr, (uint32_t)text.len, &off, &type);
-	if (!lq->query) {
+	if (!compile_combined(lq, lang->grammar(), &text, &starts, &rules, &off, &type)) {
 		/* Each rule compiled alone, so this cannot happen unless rules
 		 * interfere; say so rather than guess. */
 		err = pg_error_set(PG_ECONFIG, "combined %s query failed at byte %u: %s", lang->name,
 				   off, query_error_name(type));
 		goto done;
-	}
-	lq->match_capture = capture_id(lq->query, "match");
-	lq->pattern_count = ts_query_pattern_count(lq->query);
-	lq->patterns = pg_calloc(lq->pattern_count, sizeof(pattern_info));
-	for (i = 0; i < lq->pattern_count; i++) {
-		uint32_t sb = ts_query_start_byte_for_pattern(lq->query, i);
-		size_t lo = 0, hi = starts.len;
-		char what[512];
-		while (hi - lo > 1) {
-			size_t mid = (lo + hi) / 2;
-			if (*PG_VEC_AT(&starts, uint32_t, mid) <= sb)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		lq->patterns[i].rule = *PG_VEC_AT(&rules, const pg_rule *, lo);
-		if (compile_predicates(lq->query, i, &lq->patterns[i], lq->match_capture, what,
-				       sizeof(what)) < 0) {
-			err = pg_error_set(PG_ECONFIG, "rule %s: %s", lq->patterns[i].rule->id, what);
-			free_patterns(lq);
-			ts_query_delete(lq->query);
-			goto done;
-		}
 	}
 	e->count++;
 done:
@@ -342,17 +465,45 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
 {
 	pg_engine *e = pg_calloc(1, sizeof(*e));
-	size_t i;
-	int err, dummy = 0;
+	lang_build builds[8];
+	pthread_t threads[8];
+	bool started[8];
+	size_t i, n;
+	int err = 0, dummy = 0;
 	if (!bad)
 		bad = &dummy;
 	*bad = 0;
-	for (i = 0; pg_languages[i]; i++) {
-		if ((err = build_language(e, pg_languages[i], rs, on_error, ctx, bad)) < 0) {
-			pg_engine_free(e);
-			*out = NULL;
-			return err;
+	memset(builds, 0, sizeof(builds));
+	for (n = 0; pg_languages[n] && n < 8; n++) {
+		builds[n].lang = pg_languages[n];
+		builds[n].rs = rs;
+		started[n] = n > 0 && pthread_create(&threads[n], NULL, build_combined, &builds[n]) == 0;
+	}
+	if (n > 0)
+		build_combined(&builds[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			build_combined(&builds[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (err < 0 || !builds[i].rules) {
+			if (builds[i].ok) {
+				free_patterns(&builds[i].lq);
+				ts_query_delete(builds[i].lq.query);
+			}
+			continue;
 		}
+		if (builds[i].ok)
+			e->langs[e->count++] = builds[i].lq;
+		else
+			err = build_checked(e, builds[i].lang, rs, on_error, ctx, bad);
+	}
+	if (err < 0) {
+		pg_engine_free(e);
+		*out = NULL;
+		return err;
 	}
 	*out = e;
 	return 0;
@@ -461,21 +612,58 @@ static bool pred_holds(const pred *p, const pg_doc *doc, const TSQueryMatch *m,
 	return true;
 }
 
-void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
-		   const pg_doc *doc, pg_match_cb cb, void *ctx)
+/* Is a top-level node one a rule may anchor to the item after it (a comment,
+ * an attribute like Rust's #[test])? */
+static bool is_preamble(TSNode n)
 {
-	const lang_query *lq = NULL;
+	return ts_node_is_extra(n) || strstr(ts_node_type(n), "comment") != NULL ||
+	       strstr(ts_node_type(n), "attribute") != NULL;
+}
+
+/* Widen the spans to whole top-level items and their neighbours (see
+ * engine.h), merged. Returns how many are left in out (capacity count). */
+static size_t widen_spans(TSNode root, const pg_byte_span *spans, size_t count, pg_byte_span *out)
+{
+	uint32_t n = ts_node_child_count(root), i = 0;
+	size_t k, m = 0;
+	for (k = 0; k < count; k++) {
+		uint32_t a = spans[k].start, b = spans[k].end, first, last;
+		/* the first item that ends after a, then back over its neighbours */
+		while (i < n && ts_node_end_byte(ts_node_child(root, i)) <= a)
+			i++;
+		first = i;
+		while (first > 0 && is_preamble(ts_node_child(root, first - 1)))
+			first--;
+		if (first > 0)
+			first--; /* the item before */
+		while (first > 0 && is_preamble(ts_node_child(root, first - 1)))
+			first--;
+		last = i;
+		while (last < n && ts_node_start_byte(ts_node_child(root, last)) < b)
+			last++;
+		/* last is the first item starting at or after b: keep it too */
+		if (first < n && ts_node_start_byte(ts_node_child(root, first)) < a)
+			a = ts_node_start_byte(ts_node_child(root, first));
+		if (last < n)
+			b = ts_node_end_byte(ts_node_child(root, last));
+		else if (n > 0 && ts_node_end_byte(ts_node_child(root, n - 1)) > b)
+			b = ts_node_end_byte(ts_node_child(root, n - 1));
+		if (m > 0 && a <= out[m - 1].end) {
+			if (b > out[m - 1].end)
+				out[m - 1].end = b;
+		} else {
+			out[m].start = a;
+			out[m].end = b;
+			m++;
+		}
+	}
+	return m;
+}
+
+static void run_query(const lang_query *lq, TSQueryCursor *cursor, const pg_source *src,
+		      const pg_doc *doc, pcre2_match_data *md, pg_match_cb cb, void *ctx)
+{
 	TSQueryMatch m;
-	pcre2_match_data *md;
-	size_t i;
-	if (!doc->tree)
-		return;
-	for (i = 0; i < e->count; i++)
-		if (e->langs[i].lang == doc->lang)
-			lq = &e->langs[i];
-	if (!lq)
-		return;
-	md = pcre2_match_data_create(4, NULL);
 	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(doc->tree));
 	while (ts_query_cursor_next_match(cursor, &m)) {
 		const pattern_info *pi = &lq->patterns[m.pattern_index];
@@ -512,6 +700,36 @@ void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *s
 			}
 		}
 		cb(ctx, src, doc, &out);
+	}
+}
+
+void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+		   const pg_doc *doc, const pg_byte_span *spans, size_t count, pg_match_cb cb,
+		   void *ctx)
+{
+	const lang_query *lq = NULL;
+	pcre2_match_data *md;
+	size_t i;
+	if (!doc->tree)
+		return;
+	for (i = 0; i < e->count; i++)
+		if (e->langs[i].lang == doc->lang)
+			lq = &e->langs[i];
+	if (!lq)
+		return;
+	md = pcre2_match_data_create(4, NULL);
+	if (!spans) {
+		ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
+		run_query(lq, cursor, src, doc, md, cb, ctx);
+	} else if (count > 0) {
+		pg_byte_span *wide = pg_malloc(count * sizeof(*wide));
+		size_t n = widen_spans(ts_tree_root_node(doc->tree), spans, count, wide);
+		for (i = 0; i < n; i++) {
+			ts_query_cursor_set_byte_range(cursor, wide[i].start, wide[i].end);
+			run_query(lq, cursor, src, doc, md, cb, ctx);
+		}
+		ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
+		free(wide);
 	}
 	pcre2_match_data_free(md);
 }

@@ -47,11 +47,22 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
 void pg_engine_free(pg_engine *e);
 
-/* Run every rule of doc's language over the document. When `ranges` is
- * non-NULL, only matches intersecting these document byte ranges are wanted
- * (an optimisation: the callback must still filter). */
+/* A run of document bytes [start, end). */
+typedef struct pg_byte_span {
+	uint32_t start, end;
+} pg_byte_span;
+
+/* Run every rule of doc's language over the document. When `spans` is
+ * non-NULL (sorted, `count` of them), only matches whose reported node
+ * intersects one of these document byte spans are wanted: the query cursor
+ * then walks only the top-level items around them (an optimisation: the
+ * callback must still filter, and may get matches outside the spans).
+ * Assumes a pattern spans at most a top-level item and its neighbours:
+ * the item before (and the comments and attributes before that) and the
+ * item after. */
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
-		   const pg_doc *doc, pg_match_cb cb, void *ctx);
+		   const pg_doc *doc, const pg_byte_span *spans, size_t count, pg_match_cb cb,
+		   void *ctx);
 
 /* Interpolate {{capture}} placeholders in `tmpl` with captured texts.
  * With one_line (messages), each capture is cut at its first line break and
