@@ -357,8 +357,8 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 		bool restrict_ = spans.len > 0 && !d->map;
 		if (i > 0 && d->parent >= 0)
 			d->in_test = PG_SOURCE_DOC(&src, (size_t)d->parent)->in_test;
-		pg_engine_run(run->engine, cursor, &src, d, restrict_ ? spans.items : NULL,
-			      restrict_ ? spans.len : 0, on_match, &mc);
+		pg_engine_run_spans(run->engine, cursor, &src, d, restrict_ ? spans.items : NULL,
+				    restrict_ ? spans.len : 0, on_match, &mc);
 	}
 	pg_vec_dispose(&spans);
 	dedup_dispose(&mc.seen);

@@ -704,8 +704,14 @@ static void run_query(const lang_query *lq, TSQueryCursor *cursor, const pg_sour
 }
 
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
-		   const pg_doc *doc, const pg_byte_span *spans, size_t count, pg_match_cb cb,
-		   void *ctx)
+		   const pg_doc *doc, pg_match_cb cb, void *ctx)
+{
+	pg_engine_run_spans(e, cursor, src, doc, NULL, 0, cb, ctx);
+}
+
+void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+			 const pg_doc *doc, const pg_byte_span *spans, size_t count,
+			 pg_match_cb cb, void *ctx)
 {
 	const lang_query *lq = NULL;
 	pcre2_match_data *md;

@@ -52,17 +52,20 @@ typedef struct pg_byte_span {
 	uint32_t start, end;
 } pg_byte_span;
 
-/* Run every rule of doc's language over the document. When `spans` is
- * non-NULL (sorted, `count` of them), only matches whose reported node
- * intersects one of these document byte spans are wanted: the query cursor
- * then walks only the top-level items around them (an optimisation: the
- * callback must still filter, and may get matches outside the spans).
- * Assumes a pattern spans at most a top-level item and its neighbours:
- * the item before (and the comments and attributes before that) and the
- * item after. */
+/* Run every rule of doc's language over the whole document. */
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
-		   const pg_doc *doc, const pg_byte_span *spans, size_t count, pg_match_cb cb,
-		   void *ctx);
+		   const pg_doc *doc, pg_match_cb cb, void *ctx);
+
+/* The same, when only matches whose reported node intersects one of
+ * `spans` (document bytes, sorted, `count` of them) are wanted: the query
+ * cursor then walks only the top-level items around them (an optimisation:
+ * the callback must still filter, and may get matches outside the spans).
+ * Assumes a pattern spans at most a top-level item and its neighbours:
+ * the item before (and the comments and attributes before each) and the
+ * item after. */
+void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+			 const pg_doc *doc, const pg_byte_span *spans, size_t count,
+			 pg_match_cb cb, void *ctx);
 
 /* Interpolate {{capture}} placeholders in `tmpl` with captured texts.
  * With one_line (messages), each capture is cut at its first line break and
