@@ -521,7 +521,7 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 		}
 		other_stage_signals(&fc, r, no_tests_changed);
 	}
-	qsort(out->signals.items, out->signals.len, sizeof(pg_stakes_signal), signal_cmp);
+	pg_vec_sort(&out->signals, 0, signal_cmp);
 	out->tier = PG_TIER_LOW;
 	for (i = 0; i < out->signals.len; i++) {
 		const pg_stakes_signal *s = PG_VEC_AT(&out->signals, pg_stakes_signal, i);
@@ -652,7 +652,7 @@ static void range_reasons(pg_stakes *st)
 				raising = true;
 		}
 	}
-	qsort(refs.items, refs.len, sizeof(ref), ref_cmp);
+	pg_vec_sort(&refs, 0, ref_cmp);
 	for (i = 0; i < refs.len && st->reasons.len < MAX_REASONS; i++) {
 		const ref *rf = PG_VEC_AT(&refs, ref, i);
 		if (rf->s->lowers == raising)
@@ -714,7 +714,7 @@ static void review_order(pg_stakes *st)
 			o->file_index = i;
 		}
 	}
-	qsort(refs.items, refs.len, sizeof(order_ref), order_cmp);
+	pg_vec_sort(&refs, 0, order_cmp);
 	for (i = 0; i < refs.len && i < MAX_ORDER; i++) {
 		const order_ref *o = PG_VEC_AT(&refs, order_ref, i);
 		const pg_stakes_signal *s = hunk_reason(o->sf, o->h);
