@@ -1,6 +1,7 @@
 /* engine.c - one combined query per language, client-side predicates. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "engine.h"
+#include "query_check.h"
 
 #include <pcre2.h>
 #include <pthread.h>
@@ -237,8 +238,14 @@ static bool rule_compiles(const pg_rule *r, const TSLanguage *ts,
 {
 	uint32_t off = 0, i;
 	TSQueryError type = TSQueryErrorNone;
-	TSQuery *q = ts_query_new(ts, r->query, (uint32_t)strlen(r->query), &off, &type);
+	TSQuery *q;
+	const char *what;
 	bool ok = true;
+	if (pg_query_precheck(r->query, (uint32_t)strlen(r->query), &off, &what) < 0) {
+		report_at(r, off, what, on_error, ctx);
+		return false;
+	}
+	q = ts_query_new(ts, r->query, (uint32_t)strlen(r->query), &off, &type);
 	if (!q) {
 		report_at(r, off, query_error_name(type), on_error, ctx);
 		return false;

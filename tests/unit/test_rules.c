@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "lang/lang.h"
 #include "rules/engine.h"
+#include "rules/query_check.h"
 
 static void add_rule(pg_ruleset *rs, const char *yaml)
 {
@@ -222,6 +223,31 @@ static void test_embedded_rules_load(void **state)
 	pg_ruleset_dispose(&rs);
 }
 
+static void test_query_precheck(void **state)
+{
+	/* found by fuzz_rule: these hang or crash ts_query_new() in 0.20.7 */
+	static const char *const rejected[] = {
+		"((_) @a*)?", "((_)* @start)?", "((_ (tag_name) @t) @start*)?",
+		"((_ (attribute (attribute_name) @n [(attribute_value) @v (quoted_attribute_value (attribute_value) @v)]) @m) @start*)?",
+		"(call_expression", "(a))", "[(a) (b)", "(a \"unterminated)",
+	};
+	static const char *const accepted[] = {
+		"((_) @a+)", "(_ (_)* @b)?", "((identifier) @x (#eq? @x \"(\"))", "[(a) (b)]* @c",
+		"; a comment with ( and [\n(identifier) @i", "((comment)+ @c)", "(a . (b) @x .)",
+	};
+	size_t i;
+	uint32_t off;
+	const char *what;
+	for (i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++)
+		if (pg_query_precheck(rejected[i], (uint32_t)strlen(rejected[i]), &off, &what) != -1)
+			fail_msg("accepted: %s", rejected[i]);
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
+		if (pg_query_precheck(accepted[i], (uint32_t)strlen(accepted[i]), &off, &what) != 0)
+			fail_msg("rejected: %s (%s at %u)", accepted[i], what, off);
+	assert_int_equal(pg_query_precheck("((_) @a*)?", 10, &off, &what), -1);
+	assert_int_equal(off, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_suppressions),
 		cmocka_unit_test(test_in_tests_false_skips_test_code),
 		cmocka_unit_test(test_embedded_rules_load),
+		cmocka_unit_test(test_query_precheck),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
