@@ -4,6 +4,7 @@
  * coverage section. The same text is the sticky pull request comment and
  * the job summary. */
 #include "report.h"
+#include "report/section_stakes.h"
 #include "report/sections.h"
 
 #include <stdlib.h>
@@ -109,6 +110,9 @@ static void end(pg_report *rp)
 	pg_buf_printf(b, " · fail level **%s** · filter **%s** · %zu finding%s\n\n",
 		      pg_severity_name(r->fail_level), rp->opts->filter ? rp->opts->filter : "added", n,
 		      n == 1 ? "" : "s");
+
+	/* the review focus comes first: what to read line by line */
+	pg_section_stakes_markdown(r, b);
 
 	pg_buf_puts(b, "| Severity | Findings |\n|---|---:|\n");
 	for (c = PG_SEV_ERROR; c >= PG_SEV_NOTE; c--)

@@ -2,6 +2,7 @@
  * partialFingerprints (the line-independent fingerprint) and
  * repository-relative URIs under the SRCROOT base. */
 #include "report.h"
+#include "report/section_stakes.h"
 #include "report/sections.h"
 #include "version.h"
 
@@ -68,6 +69,12 @@ static void begin(pg_report *rp)
 	json_object_set_new(base, "description", json_pack("{s:s}", "text", "The repository root"));
 	json_object_set_new(run, "originalUriBaseIds", json_pack("{s:o}", "SRCROOT", base));
 	json_object_set(run, "results", st->results);
+	{
+		/* the stakes triage travels as run properties */
+		json_t *props = pg_section_stakes_sarif_properties(rp->result);
+		if (props)
+			json_object_set_new(run, "properties", props);
+	}
 	json_object_set_new(st->root, "runs", json_pack("[o]", run));
 	rp->state = st;
 }

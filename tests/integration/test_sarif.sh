@@ -32,6 +32,7 @@ expect_json 'all(j["runs"][0]["tool"]["driver"]["rules"][r["ruleIndex"]]["id"]==
 expect_json '[r["ruleId"] for r in j["runs"][0]["results"] if r.get("suppressions")]==["javascript/security/eval"]' "sarif suppressed finding carries a suppression"
 expect_json 'all("text" in r["fullDescription"] for r in j["runs"][0]["tool"]["driver"]["rules"])' "sarif rule explanations"
 expect_json 'all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]=="SRCROOT" for r in j["runs"][0]["results"])' "sarif URIs are relative to SRCROOT"
+expect_json 'j["runs"][0]["properties"]["stakes"]["tier"] in ("low","medium","high") and any(f["path"]=="app.js" for f in j["runs"][0]["properties"]["stakes"]["files"])' "sarif carries the stakes triage as run properties"
 
 # the fingerprint does not move when lines shift
 FP1=$(printf '%s' "$OUT" | /usr/bin/python3 -c 'import json,sys;print(sorted(r["partialFingerprints"]["prgateFingerprint/v1"] for r in json.load(sys.stdin)["runs"][0]["results"]))')
@@ -48,6 +49,8 @@ expect_code 1 "markdown: gate exit code"
 expect_out_has "## prgate: ❌ the gate failed" "markdown verdict"
 expect_out_has '| 🔴 error | 1 |' "markdown error count"
 expect_out_has '| 🟠 warning | 1 |' "markdown warning count"
+expect_out_has "### Review focus:" "markdown starts with the review focus"
+if printf '%s' "$OUT" | grep -n "### Review focus:\|| Severity | Findings |" | head -1 | grep -q "Review focus"; then ok; else bad "the focus table comes before the counts"; fi
 expect_out_has '| security | 1 |' "markdown category count"
 expect_out_has '- 🔴 **error** `javascript/security/eval` `app.js` line 3:' "markdown top finding, most severe first"
 expect_out_has '#### `src dir/lib.rs`' "markdown findings grouped by file"
