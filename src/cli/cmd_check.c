@@ -19,7 +19,7 @@ static void check_usage(FILE *out)
 		"  -f, --format FMT       output format: %s (default text)\n"
 		"  -o, --output FILE      write the report to FILE instead of stdout\n"
 		"      --staged           check the staged changes (index against HEAD)\n"
-		"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
+		"      --color WHEN       auto (default), always or never; NO_COLOR set disables it\n"
 		"      --show-suppressed  list suppressed findings in text output\n"
 		"%s"
 		"  -h, --help             this help\n",
@@ -141,7 +141,8 @@ int pg_cmd_check(int argc, char **argv)
 	memset(&ropts, 0, sizeof(ropts));
 	ropts.color = strcmp(color, "always") == 0 ||
 		      (strcmp(color, "auto") == 0 && !output && isatty(STDOUT_FILENO));
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR") && strcmp(color, "always") != 0)
+	/* NO_COLOR wins over everything, --color always included */
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		ropts.color = false;
 	ropts.filter = pg_filter_name(opts.analysis.filter);
 	ropts.repo_root = pg_repo_root(run.repo);

@@ -61,6 +61,8 @@ if printf '%s\n' "$OUT" | awk '/^b.js \(/{h1=NR} /^b.js:1:/{f1=NR} /^web\/a.js \
 expect_out_lacks $'\033[' "no colors when stdout is not a TTY"
 OUT=$(NO_COLOR= "$PRGATE" check --no-config --color always HEAD~1.. 2>/dev/null)
 expect_out_has $'\033[1;31merror' "--color always colors severities"
+OUT=$(NO_COLOR=1 "$PRGATE" check --no-config --color always HEAD~1.. 2>/dev/null)
+expect_out_lacks $'\033[' "NO_COLOR wins over --color always"
 
 # --- -q and -v, before or after the command ---
 run -q check --no-config HEAD~1..
