@@ -372,8 +372,10 @@ static bool compile_combined(lang_query *lq, const TSLanguage *ts, const pg_buf 
 }
 
 /* Concatenate the queries of the enabled rules of `lang` into text; with
- * `check`, compile each alone first and leave out (and report) broken ones. */
-static void collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check, pg_buf *text,
+ * `check`, compile each alone first and leave out (and report) broken ones.
+ * Without it, returns false as soon as a query fails the structural
+ * pre-check: such text must never reach ts_query_new(), combined or not. */
+static bool collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check, pg_buf *text,
 			  pg_vec *starts, pg_vec *rules, void (*on_error)(void *, const char *),
 			  void *ctx, int *bad)
 {
@@ -381,8 +383,12 @@ static void collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check,
 	size_t k;
 	for (k = 0; k < rs->rules.len; k++) {
 		const pg_rule *r = PG_RULESET_AT(rs, k);
+		uint32_t off;
+		const char *what;
 		if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
 			continue;
+		if (!check && pg_query_precheck(r->query, (uint32_t)strlen(r->query), &off, &what) < 0)
+			return false;
 		if (check && !rule_compiles(r, ts, on_error, ctx)) {
 			(*bad)++;
 			continue;
@@ -392,6 +398,7 @@ static void collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check,
 		pg_buf_puts(text, r->query);
 		pg_buf_putc(text, '\n');
 	}
+	return true;
 }
 
 /*
@@ -408,6 +415,7 @@ typedef struct lang_build {
 	lang_query lq;
 	size_t rules; /* enabled rules of the language */
 	bool ok;      /* lq holds the combined query */
+	bool dirty;   /* a query failed the pre-check: take the checked path */
 } lang_build;
 
 static void *build_combined(void *p)
@@ -417,15 +425,17 @@ static void *build_combined(void *p)
 	pg_vec starts, rules;
 	uint32_t off;
 	TSQueryError type;
+	bool clean;
 	pg_buf_init(&text, 0);
 	pg_vec_init(&starts, sizeof(uint32_t));
 	pg_vec_init(&rules, sizeof(const pg_rule *));
-	collect_rules(lb->lang, lb->rs, false, &text, &starts, &rules, NULL, NULL, NULL);
+	clean = collect_rules(lb->lang, lb->rs, false, &text, &starts, &rules, NULL, NULL, NULL);
 	lb->rules = rules.len;
+	lb->dirty = !clean;
 	memset(&lb->lq, 0, sizeof(lb->lq));
 	lb->lq.lang = lb->lang;
 	lb->lq.rules = rules.len;
-	if (rules.len)
+	if (clean && rules.len)
 		lb->ok = compile_combined(&lb->lq, lb->lang->grammar(), &text, &starts, &rules, &off, &type);
 	pg_buf_dispose(&text);
 	pg_vec_dispose(&starts);
@@ -495,7 +505,7 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 			build_combined(&builds[i]);
 	}
 	for (i = 0; i < n; i++) {
-		if (err < 0 || !builds[i].rules) {
+		if (err < 0 || (!builds[i].rules && !builds[i].dirty)) {
 			if (builds[i].ok) {
 				free_patterns(&builds[i].lq);
 				ts_query_delete(builds[i].lq.query);

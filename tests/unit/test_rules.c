@@ -246,6 +246,23 @@ static void test_query_precheck(void **state)
 			fail_msg("rejected: %s (%s at %u)", accepted[i], what, off);
 	assert_int_equal(pg_query_precheck("((_) @a*)?", 10, &off, &what), -1);
 	assert_int_equal(off, 9);
+	/* through the engine: reported and left out, never handed to tree-sitter */
+	{
+		pg_ruleset rs;
+		pg_engine *e = NULL;
+		char *msg = NULL;
+		int bad = 0;
+		pg_ruleset_init(&rs);
+		add_rule(&rs, RULE_HEAD("html/security/hang", "html") "message: m\nquery: |\n  ((_) @a*)?\n");
+		add_rule(&rs, RULE_HEAD("html/security/fine", "html") "message: m\nquery: |\n  (tag_name) @match\n");
+		assert_int_equal(pg_engine_new(&e, &rs, record, &msg, &bad), 0);
+		assert_int_equal(bad, 1);
+		assert_non_null(strstr(msg, "mem.yml:8:12: rule html/security/hang: a quantifier on a group"));
+		assert_int_equal(pg_engine_rule_count(e, "html"), 1);
+		free(msg);
+		pg_engine_free(e);
+		pg_ruleset_dispose(&rs);
+	}
 }
 
 int main(void)
