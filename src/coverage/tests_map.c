@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /* tests_map.c - which changed functions a test mentions, "code changed but no
  * test changed", and snapshot files rewritten with their code. */
 #include "cov_internal.h"
@@ -9,13 +10,19 @@
 
 #define DEFAULT_SEARCH_BUDGET_US (10u * 1000 * 1000)
 
-/* search - the names still looked for, while walking the head tree. */
+/* search - the names still looked for, while walking the head tree.
+ *   pending/found - the names and whether a test mentions them
+ *   slots         - open-addressing hash table of indexes into pending + 1
+ *                   (0 = empty), so a blob is scanned once whatever the
+ *                   number of names */
 typedef struct search {
 	cov_ctx *c;
-	const char **pending; /* names not yet found in a test */
+	const char **pending;
 	bool *found;
 	size_t count;
 	size_t left;
+	uint32_t *slots;
+	size_t nslots;
 } search;
 
 static bool ident_char(char ch)
@@ -23,19 +30,41 @@ static bool ident_char(char ch)
 	return isalnum((unsigned char)ch) || ch == '_' || ch == '$';
 }
 
-/* Offset of the next whole-word occurrence of `w` in text[from..len), or -1. */
-static long find_word(const char *text, size_t len, size_t from, const char *w)
+static uint64_t hash_bytes(const char *s, size_t n)
 {
-	size_t wl = strlen(w);
-	const char *p = text + from, *end = text + len;
-	while (wl && (size_t)(end - p) >= wl) {
-		const char *q = memchr(p, w[0], (size_t)(end - p) - wl + 1);
-		if (!q)
-			break;
-		if (memcmp(q, w, wl) == 0 && (q == text || !ident_char(q[-1])) &&
-		    (q + wl == end || !ident_char(q[wl])))
-			return (long)(q - text);
-		p = q + 1;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void index_names(search *s)
+{
+	size_t i;
+	s->nslots = 16;
+	while (s->nslots < s->count * 2 + 1)
+		s->nslots *= 2;
+	s->slots = pg_calloc(s->nslots, sizeof(uint32_t));
+	for (i = 0; i < s->count; i++) {
+		size_t h = (size_t)hash_bytes(s->pending[i], strlen(s->pending[i])) & (s->nslots - 1);
+		while (s->slots[h])
+			h = (h + 1) & (s->nslots - 1);
+		s->slots[h] = (uint32_t)i + 1;
+	}
+}
+
+/* The pending name equal to text[0..n), as an index, or -1. */
+static long lookup(const search *s, const char *text, size_t n)
+{
+	size_t h = (size_t)hash_bytes(text, n) & (s->nslots - 1);
+	while (s->slots[h]) {
+		const char *w = s->pending[s->slots[h] - 1];
+		if (strlen(w) == n && memcmp(w, text, n) == 0)
+			return (long)s->slots[h] - 1;
+		h = (h + 1) & (s->nslots - 1);
 	}
 	return -1;
 }
@@ -46,59 +75,62 @@ static bool want_path(void *ctx, const char *path)
 	return pg_lang_for_path(path) != NULL;
 }
 
-/* Is the occurrence at file offset `off` inside test code of `src`? */
-static bool occurrence_in_test(const pg_source *src, uint32_t off, uint32_t len)
+/* Where can test code start in a file that is not a test file? The offset
+ * of the first marker the language hooks recognise (#[test], #[cfg(test)],
+ * describe/it/test calls), or len when there is none. Occurrences before
+ * it cannot be in test code, so most files are never parsed here. */
+static size_t tests_from(const char *text, size_t len)
 {
-	size_t i;
-	uint32_t k;
-	for (i = 0; i < src->docs.len; i++) {
-		const pg_doc *d = PG_SOURCE_DOC(src, i);
-		bool inside = d->ranges == NULL;
-		TSNode node;
-		if (d->owned || !d->tree || d->text != src->text || !d->lang->in_test)
-			continue;
-		for (k = 0; k < d->range_count; k++)
-			if (off >= d->ranges[k].start_byte && off < d->ranges[k].end_byte)
-				inside = true;
-		if (!inside)
-			continue;
-		node = ts_node_descendant_for_byte_range(ts_tree_root_node(d->tree), off, off + len);
-		if (d->lang->in_test(d, node))
-			return true;
+	static const char *const markers[] = { "#[test", "cfg(test", "::test", "rstest", "quickcheck",
+					       "describe(", "describe.", "it(", "it.", "test(", "test.",
+					       "suite(", "context(", NULL };
+	size_t i, first = len;
+	for (i = 0; markers[i]; i++) {
+		const char *p = text, *end = text + len;
+		size_t n = strlen(markers[i]);
+		/* a word marker must start a word: "submit(" is not "it(" */
+		bool word = isalpha((unsigned char)markers[i][0]);
+		while ((p = memmem(p, (size_t)(end - p), markers[i], n)) && (size_t)(p - text) < first) {
+			if (!word || p == text || !ident_char(p[-1])) {
+				first = (size_t)(p - text);
+				break;
+			}
+			p++;
+		}
 	}
-	return false;
+	return first;
 }
 
+/* One pass over the blob's identifiers: each that names a pending function
+ * counts when the file is a test file, or when it comes after the file's
+ * first test marker (Rust keeps its #[cfg(test)] module at the end of the
+ * file; JavaScript inline tests follow their describe/it). This is a text
+ * search by design: parsing every file of the head tree that holds tests
+ * made the search cost grow with the repository, not the change. */
 static int on_blob(void *p, const char *path, const char *text, size_t len)
 {
 	search *s = p;
-	size_t i;
-	bool test_file = pg_cov_is_test_path(s->c, path), parsed = false;
-	pg_source src;
+	bool test_file = pg_cov_is_test_path(s->c, path);
+	size_t i, from;
 	if (memchr(text, '\0', len < 8000 ? len : 8000))
 		return 0;
-	for (i = 0; i < s->count; i++) {
-		long at;
-		if (s->found[i])
+	from = test_file ? 0 : tests_from(text, len);
+	for (i = from; i < len && s->left;) {
+		size_t start;
+		long k;
+		if (!ident_char(text[i]) || isdigit((unsigned char)text[i]) ||
+		    (i > 0 && ident_char(text[i - 1]))) {
+			i++;
 			continue;
-		at = find_word(text, len, 0, s->pending[i]);
-		if (at < 0)
-			continue;
-		if (!test_file && !parsed) {
-			pg_cov_parse(s->c, &src, path, text, len, pg_lang_for_path(path));
-			parsed = true;
 		}
-		while (at >= 0) {
-			if (test_file || occurrence_in_test(&src, (uint32_t)at, (uint32_t)strlen(s->pending[i]))) {
-				s->found[i] = true;
-				s->left--;
-				break;
-			}
-			at = find_word(text, len, (size_t)at + 1, s->pending[i]);
+		start = i;
+		while (i < len && ident_char(text[i]))
+			i++;
+		if ((k = lookup(s, text + start, i - start)) >= 0 && !s->found[k]) {
+			s->found[k] = true;
+			s->left--;
 		}
 	}
-	if (parsed)
-		pg_source_dispose(&src);
 	return s->left == 0 ? 1 : 0;
 }
 
@@ -129,6 +161,7 @@ static void find_untested(cov_ctx *c)
 	}
 	s.left = s.count;
 	if (s.count) {
+		index_names(&s);
 		err = pg_repo_walk_tree(c->repo, c->r->range.head, want_path, on_blob, &s,
 					c->aopts ? c->aopts->max_file_size : 0, deadline);
 		if (err < 0) {
@@ -157,6 +190,7 @@ static void find_untested(cov_ctx *c)
 	}
 	free(s.pending);
 	free(s.found);
+	free(s.slots);
 }
 
 /* A changed file that is test code: by path (any status), or with added
