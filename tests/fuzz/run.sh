@@ -2,6 +2,8 @@
 # Build the libFuzzer targets with clang and run each for SECONDS (default 30).
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 # Crashes are written to tests/fuzz/artifacts/ and make the script fail.
+# The seed is fixed (FUZZ_SEED, default 1) so a CI run explores the same
+# inputs every time; FUZZ_SEED=0 lets libFuzzer pick one (the long runs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
@@ -20,7 +22,7 @@ for t in "${targets[@]}"; do
   work=$(mktemp -d)
   mkdir -p "$corpus"
   echo "fuzz: $t for ${secs}s" >&2
-  if ! LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp "$build/tests/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if ! LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp "$build/tests/fuzz/$t" -max_total_time="$secs" -seed="${FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix=tests/fuzz/artifacts/"$t"- -print_final_stats=1 "$work" "$corpus" \
        >"$work.log" 2>&1; then
     echo "fuzz: $t FAILED" >&2
