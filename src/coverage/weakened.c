@@ -182,9 +182,10 @@ static char *js_unit(const pg_doc *doc, TSNode call, unit *u)
 		u->ignored = true;
 		u->how = skip ? ".skip" : "an x-prefixed call";
 	}
-	if (only || (base[0] == 'f' && strcmp(base, "fit") == 0) || strcmp(base, "fdescribe") == 0) {
+	if (only || strcmp(base, "fit") == 0 || strcmp(base, "fdescribe") == 0) {
 		u->focused = true;
-		u->how = only ? ".only" : base;
+		/* `how` outlives `base`: always a static string */
+		u->how = only ? ".only" : strcmp(base, "fit") == 0 ? "fit" : "fdescribe";
 	}
 	free(base);
 	return title;

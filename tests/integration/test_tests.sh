@@ -210,4 +210,15 @@ commit add
 run check -f json HEAD
 expect_json 'sorted(f["context"] for f in j["findings"] if f["rule"]=="any/tests/untested-function") == ["other", "shown"]' "exported JS functions without tests"
 
+# fit/fdescribe: the message names the call (found by ASan in the bench smoke:
+# the name was read after it was freed)
+new_repo focusfit
+mkdir -p test
+printf 'describe("menu", () => {\n  it("opens", () => { expect(1).toBe(1); });\n});\n' > test/menu.test.js
+commit base
+printf 'fdescribe("menu", () => {\n  fit("opens", () => { expect(1).toBe(1); });\n});\n' > test/menu.test.js
+commit focus
+run check -f json HEAD
+expect_json 'sorted(f["message"].split(" is focused with ")[1].split(":")[0] for f in j["findings"] if f["rule"]=="any/tests/focused-test") == ["fdescribe", "fit"]' "fit and fdescribe are named"
+
 finish
