@@ -32,6 +32,7 @@ commit() {
 # any error or definitely lost byte makes it exit 99, which fails the test.
 WRAP=()
 if [ "${PRGATE_VALGRIND:-0}" = 1 ]; then
+  export PRGATE_NO_JIT=1 # valgrind cannot follow PCRE2's JIT-generated code
   WRAP=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
         --show-leak-kinds=definite --suppressions="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/valgrind.supp")
 fi
