@@ -20,6 +20,16 @@ char *pg_js_function_name(const pg_doc *doc, TSNode node);
 
 void pg_html_inject(pg_source *src, size_t doc_index);
 
+/* What an injection hook's visitor needs: the source and the document. */
+typedef struct pg_inject_ctx {
+	pg_source *src;
+	size_t doc_index;
+} pg_inject_ctx;
+
+/* Depth-first walk of `tree` with one cursor; `visit` returns whether to
+ * descend into the node's children. Shared by the injection hooks. */
+void pg_tree_walk(TSTree *tree, bool (*visit)(void *ctx, TSNode n), void *ctx);
+
 /* Text of a node (owned copy). */
 char *pg_node_text(const pg_doc *doc, TSNode node);
 /* Does the node's text equal s? */

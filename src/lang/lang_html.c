@@ -136,14 +136,15 @@ static void inject_attribute(pg_source *src, size_t doc_index, TSNode attr)
 	}
 }
 
-void pg_html_inject(pg_source *src, size_t doc_index)
+/* Visit one node of an HTML document; returns whether to descend. */
+static bool html_visit(void *ctx, TSNode n)
 {
-	TSTree *tree = PG_SOURCE_DOC(src, doc_index)->tree;
-	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		const char *t = ts_node_type(n);
-		bool descend = true;
+	pg_inject_ctx *ic = ctx;
+	pg_source *src = ic->src;
+	size_t doc_index = ic->doc_index;
+	const char *t = ts_node_type(n);
+	bool descend = true;
+	{
 		if (strcmp(t, "script_element") == 0) {
 			uint32_t i, c = ts_node_named_child_count(n);
 			TSNode start = ts_node_named_child(n, 0);
@@ -164,13 +165,12 @@ void pg_html_inject(pg_source *src, size_t doc_index)
 			   strcmp(t, "comment") == 0) {
 			descend = false;
 		}
-		if (descend && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-			if (!ts_tree_cursor_goto_parent(&cur)) {
-				ts_tree_cursor_delete(&cur);
-				return;
-			}
-		}
 	}
+	return descend;
+}
+
+void pg_html_inject(pg_source *src, size_t doc_index)
+{
+	pg_inject_ctx ic = { src, doc_index };
+	pg_tree_walk(PG_SOURCE_DOC(src, doc_index)->tree, html_visit, &ic);
 }

@@ -154,14 +154,15 @@ static void inject_string(pg_source *src, size_t doc_index, TSNode lit, bool raw
 			    (int)doc_index);
 }
 
-void pg_rust_inject(pg_source *src, size_t doc_index)
+/* Visit one node of a Rust document; returns whether to descend. */
+static bool rust_visit(void *ctx, TSNode n)
 {
-	TSTree *tree = PG_SOURCE_DOC(src, doc_index)->tree;
-	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		const char *type = ts_node_type(n);
-		bool descend = true;
+	pg_inject_ctx *ic = ctx;
+	pg_source *src = ic->src;
+	size_t doc_index = ic->doc_index;
+	const char *type = ts_node_type(n);
+	bool descend = true;
+	{
 		if (strcmp(type, "raw_string_literal") == 0) {
 			inject_string(src, doc_index, n, true);
 			descend = false;
@@ -171,15 +172,14 @@ void pg_rust_inject(pg_source *src, size_t doc_index)
 		} else if (strcmp(type, "line_comment") == 0 || strcmp(type, "block_comment") == 0) {
 			descend = false;
 		}
-		if (descend && ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-			if (!ts_tree_cursor_goto_parent(&cur)) {
-				ts_tree_cursor_delete(&cur);
-				return;
-			}
-		}
 	}
+	return descend;
+}
+
+void pg_rust_inject(pg_source *src, size_t doc_index)
+{
+	pg_inject_ctx ic = { src, doc_index };
+	pg_tree_walk(PG_SOURCE_DOC(src, doc_index)->tree, rust_visit, &ic);
 }
 
 /* Is this attribute (text of an attribute_item) a test marker?

@@ -1,5 +1,6 @@
 /* source.c - parsing a file into documents and mapping positions back. */
 #include "lang.h"
+#include "lang_hooks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +192,19 @@ const char *pg_source_line(const pg_source *src, uint32_t line, uint32_t *len)
 		end--;
 	*len = end - start;
 	return src->text + start;
+}
+
+void pg_tree_walk(TSTree *tree, bool (*visit)(void *ctx, TSNode n), void *ctx)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+	for (;;) {
+		if (visit(ctx, ts_tree_cursor_current_node(&cur)) && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur)) {
+				ts_tree_cursor_delete(&cur);
+				return;
+			}
+		}
+	}
 }
