@@ -83,6 +83,51 @@ typedef struct run_ctx {
 	bool deadline_hit;
 } run_ctx;
 
+struct pg_worker {
+	run_ctx *run;
+	TSParser *parser;
+	TSQueryCursor *cursor;
+};
+
+TSParser *pg_worker_parser(pg_worker *w)
+{
+	return w->parser;
+}
+
+TSQueryCursor *pg_worker_cursor(pg_worker *w)
+{
+	return w->cursor;
+}
+
+static bool looks_binary(const char *text, size_t len)
+{
+	return memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
+}
+
+char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
+{
+	static const unsigned char zero[20];
+	char *text = NULL;
+	int err;
+	*len = 0;
+	if (!memcmp(oid, zero, 20))
+		return NULL;
+	pthread_mutex_lock(&w->run->lock);
+	err = pg_repo_read_blob(w->run->repo, oid, w->run->opts->max_file_size, &text, len);
+	pthread_mutex_unlock(&w->run->lock);
+	if (err < 0) {
+		pg_error_clear();
+		*len = 0;
+		return NULL;
+	}
+	if (looks_binary(text, *len)) {
+		free(text);
+		*len = 0;
+		return NULL;
+	}
+	return text;
+}
+
 /* dedup - the spans of a file's findings so far, per rule: an open-addressing
  * set of finding indexes, so a duplicate is found in constant time (a file
  * with thousands of findings must not cost a quadratic scan). */
@@ -243,9 +288,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	 * a comment silencing an old finding is not called unused. */
 	if (out_of_scope && !mc->job->has_suppressions)
 		return;
-	if (!rule->in_tests && doc->lang->in_test && doc->lang->in_test(doc, m->node))
-		return;
-	if (!rule->in_tests && doc->in_test)
+	if (!rule->in_tests && pg_doc_in_test(doc, m->node))
 		return;
 	/* the same rule on the same span (several patterns of one rule) */
 	if (dedup_seen(&mc->seen, &mc->job->findings, rule, line, col, end_line, end_col))
@@ -300,7 +343,7 @@ static int load_content(run_ctx *run, pg_file *f)
 	}
 	if (err < 0)
 		return err;
-	if (memchr(f->content, '\0', f->content_len < 8000 ? f->content_len : 8000)) {
+	if (looks_binary(f->content, f->content_len)) {
 		f->skip_reason = "binary";
 		free(f->content);
 		f->content = NULL;
@@ -309,7 +352,43 @@ static int load_content(run_ctx *run, pg_file *f)
 	return 0;
 }
 
-static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor *cursor)
+/* Does a later stage want a file the rules skip parsed anyway? */
+static bool visitors_want(const run_ctx *run, const pg_file *f)
+{
+	size_t i;
+	if (!f->lang || !f->skip_reason || strcmp(f->skip_reason, "excluded") != 0)
+		return false;
+	for (i = 0; i < run->opts->nvisitors; i++)
+		if (run->opts->visitors[i]->wants && run->opts->visitors[i]->wants(run->opts->visitors[i]->ctx, f))
+			return true;
+	return false;
+}
+
+static void visit(run_ctx *run, file_job *job, const pg_source *src, pg_worker *w)
+{
+	size_t i, index = (size_t)(job - run->jobs);
+	for (i = 0; i < run->opts->nvisitors; i++)
+		run->opts->visitors[i]->visit(run->opts->visitors[i]->ctx, index, job->file, src, w);
+}
+
+/* A file only later stages need (excluded from the rules): parse, visit. */
+static void parse_for_visitors(run_ctx *run, file_job *job, pg_worker *w)
+{
+	pg_file *f = job->file;
+	pg_source src;
+	size_t len;
+	char *text = pg_worker_read_blob(w, f->new_oid, &len);
+	if (!text)
+		return;
+	pg_source_parse(&src, f->path, text, len, f->lang, w->parser, run->opts->parse_timeout_us);
+	pg_source_mark_test_file(&src, pg_analysis_is_test_path(run->opts, f->path));
+	if (!src.timed_out)
+		visit(run, job, &src, w);
+	pg_source_dispose(&src);
+	free(text);
+}
+
+static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 {
 	pg_file *f = job->file;
 	pg_source src;
@@ -317,13 +396,11 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 	pg_vec spans;
 	size_t i;
 
-	memset(&mc, 0, sizeof(mc));
-	mc.run = run;
-	mc.job = job;
-	pg_vec_init(&spans, sizeof(pg_byte_span));
-
-	if (f->skip_reason || !f->lang)
+	if (f->skip_reason || !f->lang) {
+		if (visitors_want(run, f))
+			parse_for_visitors(run, job, w);
 		return;
+	}
 	if (run->opts->deadline_us && pg_time_usec() > run->opts->deadline_us) {
 		f->skip_reason = "time-limit";
 		run->deadline_hit = true;
@@ -342,22 +419,24 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 			f->lines_added = n;
 		f->added[0].end = n ? n : 1;
 	}
+	memset(&mc, 0, sizeof(mc));
+	mc.run = run;
+	mc.job = job;
+	pg_vec_init(&spans, sizeof(pg_byte_span));
 	job->has_suppressions = pg_suppress_present(f->content, f->content_len);
-	pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, parser,
+	pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, w->parser,
 			run->opts->parse_timeout_us);
 	if (src.timed_out) {
 		f->skip_reason = "parse-timeout";
 		pg_source_dispose(&src);
 		return;
 	}
-	PG_SOURCE_DOC(&src, 0)->in_test = pg_analysis_is_test_path(run->opts, f->path);
+	pg_source_mark_test_file(&src, pg_analysis_is_test_path(run->opts, f->path));
 	scope_spans(run->opts, f, &src, job->has_suppressions, &spans);
 	for (i = 0; i < src.docs.len; i++) {
 		pg_doc *d = PG_SOURCE_DOC(&src, i);
 		bool restrict_ = spans.len > 0 && !d->map;
-		if (i > 0 && d->parent >= 0)
-			d->in_test = PG_SOURCE_DOC(&src, (size_t)d->parent)->in_test;
-		pg_engine_run_spans(run->engine, cursor, &src, d, restrict_ ? spans.items : NULL,
+		pg_engine_run_spans(run->engine, w->cursor, &src, d, restrict_ ? spans.items : NULL,
 				    restrict_ ? spans.len : 0, on_match, &mc);
 	}
 	pg_vec_dispose(&spans);
@@ -366,14 +445,14 @@ static void analyse(run_ctx *run, file_job *job, TSParser *parser, TSQueryCursor
 		pg_suppress_apply(&src, run->rules, &job->findings, f, run->opts->filter == PG_FILTER_CONTEXT ? 3 : 0,
 				  run->opts->filter == PG_FILTER_ADDED || run->opts->filter == PG_FILTER_CONTEXT);
 	job->analysed = true;
+	visit(run, job, &src, w);
 	pg_source_dispose(&src);
 }
 
 static void *worker(void *p)
 {
 	run_ctx *run = p;
-	TSParser *parser = ts_parser_new();
-	TSQueryCursor *cursor = ts_query_cursor_new();
+	pg_worker w = { run, ts_parser_new(), ts_query_cursor_new() };
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&run->lock);
@@ -381,7 +460,7 @@ static void *worker(void *p)
 		pthread_mutex_unlock(&run->lock);
 		if (i >= run->count)
 			break;
-		analyse(run, &run->jobs[i], parser, cursor);
+		analyse(run, &run->jobs[i], &w);
 		/* memory is released file by file: keep no content */
 		free(run->jobs[i].file->content);
 		run->jobs[i].file->content = NULL;
@@ -392,8 +471,8 @@ static void *worker(void *p)
 			pthread_mutex_unlock(&run->lock);
 		}
 	}
-	ts_query_cursor_delete(cursor);
-	ts_parser_delete(parser);
+	ts_query_cursor_delete(w.cursor);
+	ts_parser_delete(w.parser);
 	return NULL;
 }
 
@@ -474,6 +553,9 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 		run.jobs[i].file = PG_VEC_AT(&r->files, pg_file, i);
 		pg_vec_init(&run.jobs[i].findings, sizeof(pg_finding));
 	}
+	for (i = 0; i < opts->nvisitors; i++)
+		if (opts->visitors[i]->begin)
+			opts->visitors[i]->begin(opts->visitors[i]->ctx, r);
 	nthreads = opts->jobs > 0 ? opts->jobs : default_jobs();
 	if (nthreads > 64)
 		nthreads = 64;

@@ -34,6 +34,39 @@ typedef struct pg_path_filter {
 	char **test_paths[8]; /* per language index in pg_languages: extra test globs */
 } pg_path_filter;
 
+/* pg_worker - what a worker thread lends a file visitor: its parser and
+ * query cursor, and repository reads serialised with the other workers. */
+typedef struct pg_worker pg_worker;
+TSParser *pg_worker_parser(pg_worker *w);
+TSQueryCursor *pg_worker_cursor(pg_worker *w);
+/* A blob of the repository (owned), or NULL when it is absent (zero id),
+ * larger than the run's max_file_size, unreadable or binary (a NUL in its
+ * first 8000 bytes). */
+char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len);
+
+/*
+ * pg_file_visitor - a later stage's look at each file while the analysis has
+ * it parsed, so that a file is read and parsed once per run, whatever the
+ * number of stages that need its syntax trees.
+ *   begin - before the workers start, with the final file list (may be NULL)
+ *   wants - should a file the rules skip (excluded by path) still be parsed
+ *           for this stage? (may be NULL: no)
+ *   visit - once per parsed file (not timed out), from a worker thread after
+ *           the rules ran; `index` is the file's index in r->files. Visits of
+ *           different files may run at the same time: a visitor writes only
+ *           to its own per-file slot.
+ * A file that no visit saw (skipped, too large, timed out) is the stage's to
+ * handle afterwards as it sees fit.
+ */
+typedef struct pg_file_visitor {
+	void (*begin)(void *ctx, const pg_result *r);
+	bool (*wants)(void *ctx, const pg_file *f);
+	void (*visit)(void *ctx, size_t index, const pg_file *f, const struct pg_source *src, pg_worker *w);
+	void *ctx;
+} pg_file_visitor;
+
+#define PG_ANALYSIS_MAX_VISITORS 4
+
 /*
  * pg_analysis_opts - what to analyse and how.
  *   filter          - which findings are in scope
@@ -42,6 +75,7 @@ typedef struct pg_path_filter {
  *   deadline_us     - absolute pg_time_usec() deadline for the run (0: none)
  *   jobs            - worker threads (0: one per core)
  *   max_findings_per_file - the rest are summarised in one note
+ *   visitors        - later stages handed each file's parse (borrowed)
  *   severity_override - callback giving a configured severity for a rule id
  *                   (or -1), may be NULL
  */
@@ -59,6 +93,9 @@ typedef struct pg_analysis_opts {
 	 * (never two calls at once), from worker threads; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* later stages that share each file's parse (see pg_file_visitor) */
+	const pg_file_visitor *visitors[PG_ANALYSIS_MAX_VISITORS];
+	size_t nvisitors;
 } pg_analysis_opts;
 
 void pg_analysis_opts_init(pg_analysis_opts *o);

@@ -1,9 +1,11 @@
 /*
  * cov_internal - what the coverage stages share. Private to src/coverage/.
  *
- * cov_ctx   - one run of the stage: borrowed inputs, the summary being
- *             filled, one parser, and per-file facts functions.c finds
- *             (test and code lines added) for tests_map.c.
+ * cov_ctx   - one run of the stage (pg_coverage_stage): borrowed inputs,
+ *             the summary being filled, one slot per file for what the look
+ *             at the file found (during the analysis, see pg_file_visitor),
+ *             and per-file facts functions.c finds (test and code lines
+ *             added) for tests_map.c.
  */
 #ifndef PG_COV_INTERNAL_H
 #define PG_COV_INTERNAL_H
@@ -19,21 +21,64 @@ typedef struct cov_filefacts {
 	uint32_t test_lines;      /* added lines inside test code */
 } cov_filefacts;
 
-typedef struct cov_ctx {
+/* cov_slot - what one file's look found (slots[i] is r->files[i]), filled
+ * by a worker's visit during the analysis or by the stage for files no
+ * visit saw.
+ *   seen        - the look was made (everything below is known)
+ *   fns         - pg_changed_fn of the file, in line order
+ *   facts       - its added lines (has_facts: they were classified)
+ *   base_units, head_units - tests of the base and head file (weakened.c)
+ *   head_lines  - lines of the head file */
+typedef struct cov_slot {
+	bool seen;
+	pg_vec fns;
+	bool has_facts;
+	cov_filefacts facts;
+	pg_vec base_units, head_units;
+	uint32_t head_lines;
+} cov_slot;
+
+/* cov_io - how a look reads blobs and parses: the analysis worker's during a
+ * visit, or the stage's own afterwards. */
+typedef struct cov_io {
+	char *(*read)(void *ctx, const unsigned char oid[20], size_t *len);
+	void *ctx;
+	TSParser *parser;
+} cov_io;
+
+struct pg_coverage_stage {
 	struct pg_repo *repo;
 	const pg_ruleset *rules;
 	const pg_analysis_opts *aopts;
 	const pg_coverage_opts *opts;
+	pg_coverage_opts opts_copy;
 	pg_result *r;
 	pg_coverage_summary *sum;
 	TSParser *parser;
 	pg_vec facts; /* cov_filefacts */
-} cov_ctx;
+	cov_slot *slots;
+	size_t nslots;
+	pg_covdata data;
+	pg_file_visitor visitor;
+};
+typedef struct pg_coverage_stage cov_ctx;
 
-/* functions.c: fill sum->functions and ctx->facts. */
+/* functions.c: does the file get a changed-function map? */
+bool pg_cov_functions_wanted(const pg_file *f);
+/* functions.c: the file's changed functions and added-line facts into the
+ * slot, from its head parse and (modified files) the base parse or NULL. */
+void pg_cov_functions_look(cov_ctx *c, const pg_file *f, const pg_source *head, const pg_source *base,
+			   cov_slot *slot);
+/* functions.c: fill sum->functions and ctx->facts from the slots. */
 int pg_cov_functions(cov_ctx *c);
 /* tests_map.c: untested public functions, no test changed, snapshots. */
 int pg_cov_tests(cov_ctx *c);
+/* weakened.c: does the file's tests need comparing (and its base parsed)? */
+bool pg_cov_units_wanted(const pg_file *f);
+/* weakened.c: the tests of a parsed file (NULL: none) into `units`. */
+void pg_cov_units_init(pg_vec *units);
+void pg_cov_units_collect(const pg_source *src, pg_vec *units);
+void pg_cov_units_dispose(pg_vec *units);
 /* weakened.c: weakened tests and lowered thresholds. */
 int pg_cov_weakened(cov_ctx *c);
 /* diffcov.c: diff coverage from merged report data. */
@@ -45,9 +90,10 @@ void pg_cov_finding(cov_ctx *c, const char *rule_id, const char *path, uint32_t 
 		    uint32_t end_line, const char *context, const char *message);
 /* Read a blob (NULL when absent, too large or binary). */
 char *pg_cov_read_blob(cov_ctx *c, const unsigned char oid[20], size_t *len);
-/* Parse `text`; doc->in_test of every document set from the test globs. */
-void pg_cov_parse(cov_ctx *c, pg_source *src, const char *path, const char *text, size_t len,
-		  const pg_lang *lang);
+/* Parse `text` with `parser`; every document is test code when the path is a
+ * test path. */
+void pg_cov_parse(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
+		  size_t len, const pg_lang *lang);
 /* A document-local copy of a node's text (owned). */
 char *pg_cov_node_text(const pg_doc *doc, TSNode n);
 /* Does a test-path glob of the path's language match? */

@@ -118,6 +118,22 @@ typedef struct pg_coverage_opts {
 	uint64_t search_budget_us;
 } pg_coverage_opts;
 
+/*
+ * pg_coverage_stage - the stage across one run. Created before the analysis
+ * (a bad report is PG_ECONFIG before any work), its visitor goes into the
+ * analysis options so each changed file's parse is shared; finished after
+ * the analysis (files no visit saw are read and parsed then). `repo`,
+ * `rules` and `aopts` are borrowed until the stage is freed; `opts` is
+ * copied (its report paths are borrowed).
+ */
+typedef struct pg_coverage_stage pg_coverage_stage;
+int pg_coverage_stage_new(pg_coverage_stage **out, struct pg_repo *repo, const pg_ruleset *rules,
+			  const pg_analysis_opts *aopts, const pg_coverage_opts *opts);
+const pg_file_visitor *pg_coverage_stage_visitor(pg_coverage_stage *s);
+/* As pg_coverage_run() below, on the result the analysis filled. */
+int pg_coverage_stage_finish(pg_coverage_stage *s, pg_result *r);
+void pg_coverage_stage_free(pg_coverage_stage *s);
+
 /* Run the stage on a result the analysis filled: adds findings of category
  * tests through the builtin rules in `rules` (severities honour
  * aopts->severity_override) and attaches the summary. A threshold

@@ -210,7 +210,7 @@ next:
 	}
 }
 
-static void map_doc(cov_ctx *c, const pg_file *f, const pg_source *src, const pg_doc *doc,
+static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const pg_doc *doc,
 		    const names *base)
 {
 	TSTreeCursor cur;
@@ -220,7 +220,7 @@ static void map_doc(cov_ctx *c, const pg_file *f, const pg_source *src, const pg
 		pg_vec_dispose(&exported.v);
 		return;
 	}
-	if (doc->lang->in_test && strcmp(doc->lang->name, "javascript") == 0)
+	if (strcmp(doc->lang->name, "javascript") == 0)
 		js_export_names(doc, ts_tree_root_node(doc->tree), &exported);
 	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 	for (;;) {
@@ -231,14 +231,14 @@ static void map_doc(cov_ctx *c, const pg_file *f, const pg_source *src, const pg
 			if (pg_file_range_touches_added(f, start, end, 0)) {
 				char *name = doc->lang->function_name(doc, n);
 				if (name) {
-					pg_changed_fn *fn = pg_vec_push(&c->sum->functions);
+					pg_changed_fn *fn = pg_vec_push(fns);
 					fn->path = f->path;
 					fn->name = name;
 					fn->kind = function_kind(n);
 					fn->start_line = start;
 					fn->end_line = end;
 					fn->is_new = !base || !names_has(base, name);
-					fn->is_test = doc->in_test || (doc->lang->in_test && doc->lang->in_test(doc, n));
+					fn->is_test = pg_doc_in_test(doc, n);
 					fn->is_public = strcmp(doc->lang->name, "rust") == 0
 								? rust_public(n)
 								: js_public(doc, n, name, &exported);
@@ -276,9 +276,8 @@ static const pg_doc *doc_at(const pg_source *src, uint32_t off)
 }
 
 /* Classify each added line: blank or comment, test code, or other code. */
-static void classify_lines(cov_ctx *c, const pg_file *f, const pg_source *src)
+static void classify_lines(const pg_file *f, const pg_source *src, cov_filefacts *ff)
 {
-	cov_filefacts *ff = pg_vec_push(&c->facts);
 	size_t k;
 	ff->file = f;
 	for (k = 0; k < f->added_count; k++) {
@@ -287,7 +286,6 @@ static void classify_lines(cov_ctx *c, const pg_file *f, const pg_source *src)
 			uint32_t len, i = 0, off;
 			const char *text = pg_source_line(src, line, &len);
 			const pg_doc *doc;
-			TSNode node;
 			while (i < len && isspace((unsigned char)text[i]))
 				i++;
 			if (i == len)
@@ -296,10 +294,9 @@ static void classify_lines(cov_ctx *c, const pg_file *f, const pg_source *src)
 			doc = doc_at(src, off);
 			if (!doc->tree)
 				continue;
-			node = ts_node_descendant_for_byte_range(ts_tree_root_node(doc->tree), off, off + 1);
-			if (pg_lang_is_comment(doc->lang, ts_node_type(node)))
+			if (pg_doc_comment_at(doc, off))
 				continue;
-			if (doc->in_test || (doc->lang->in_test && doc->lang->in_test(doc, node))) {
+			if (doc->in_test || pg_doc_test_at(doc, off)) {
 				ff->test_lines++;
 			} else {
 				if (!ff->code_lines)
@@ -310,39 +307,40 @@ static void classify_lines(cov_ctx *c, const pg_file *f, const pg_source *src)
 	}
 }
 
+bool pg_cov_functions_wanted(const pg_file *f)
+{
+	return f->lang && f->status != PG_FILE_DELETED && f->added_count > 0 &&
+	       (!f->skip_reason || strcmp(f->skip_reason, "excluded") == 0);
+}
+
+void pg_cov_functions_look(cov_ctx *c, const pg_file *f, const pg_source *head, const pg_source *base,
+			   cov_slot *slot)
+{
+	names base_names;
+	size_t d;
+	(void)c;
+	pg_vec_init(&base_names.v, sizeof(char *));
+	if (base)
+		collect_names(base, &base_names);
+	for (d = 0; d < head->docs.len; d++)
+		map_doc(&slot->fns, f, head, PG_SOURCE_DOC(head, d), base ? &base_names : NULL);
+	memset(&slot->facts, 0, sizeof(slot->facts));
+	slot->facts.file = f;
+	classify_lines(f, head, &slot->facts);
+	slot->has_facts = true;
+	names_dispose(&base_names);
+}
+
 int pg_cov_functions(cov_ctx *c)
 {
-	size_t i, d;
-	for (i = 0; i < c->r->files.len; i++) {
-		const pg_file *f = PG_VEC_AT(&c->r->files, pg_file, i);
-		pg_source head, base;
-		names base_names;
-		char *text, *old_text = NULL;
-		size_t len, old_len = 0;
-		bool have_base = false;
-		if (!f->lang || f->status == PG_FILE_DELETED || f->added_count == 0)
-			continue;
-		if (f->skip_reason && strcmp(f->skip_reason, "excluded") != 0)
-			continue;
-		if (!(text = pg_cov_read_blob(c, f->new_oid, &len)))
-			continue;
-		pg_vec_init(&base_names.v, sizeof(char *));
-		if (f->status != PG_FILE_ADDED && (old_text = pg_cov_read_blob(c, f->old_oid, &old_len))) {
-			pg_cov_parse(c, &base, f->old_path ? f->old_path : f->path, old_text, old_len, f->lang);
-			collect_names(&base, &base_names);
-			pg_source_dispose(&base);
-			have_base = true;
-		}
-		pg_cov_parse(c, &head, f->path, text, len, f->lang);
-		if (!head.timed_out) {
-			for (d = 0; d < head.docs.len; d++)
-				map_doc(c, f, &head, PG_SOURCE_DOC(&head, d), have_base ? &base_names : NULL);
-			classify_lines(c, f, &head);
-		}
-		pg_source_dispose(&head);
-		names_dispose(&base_names);
-		free(old_text);
-		free(text);
+	size_t i, k;
+	for (i = 0; i < c->nslots; i++) {
+		cov_slot *s = &c->slots[i];
+		for (k = 0; k < s->fns.len; k++)
+			*(pg_changed_fn *)pg_vec_push(&c->sum->functions) = *PG_VEC_AT(&s->fns, pg_changed_fn, k);
+		s->fns.len = 0; /* the names moved to the summary */
+		if (s->has_facts)
+			*(cov_filefacts *)pg_vec_push(&c->facts) = s->facts;
 	}
 	return 0;
 }

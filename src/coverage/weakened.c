@@ -24,7 +24,12 @@ typedef struct unit {
 	const char *how; /* how it was skipped or focused, for the message */
 } unit;
 
-static void units_dispose(pg_vec *v)
+void pg_cov_units_init(pg_vec *v)
+{
+	pg_vec_init(v, sizeof(unit));
+}
+
+void pg_cov_units_dispose(pg_vec *v)
 {
 	size_t i;
 	for (i = 0; i < v->len; i++)
@@ -102,10 +107,8 @@ done:
  * tell a test from a helper, a `test` word in its own attributes does. */
 static bool rust_unit(const pg_doc *doc, TSNode fn, unit *u)
 {
-	pg_doc plain = *doc;
 	TSNode parent = ts_node_parent(fn), sib;
 	bool attr_test = false;
-	plain.in_test = false;
 	for (sib = ts_node_prev_named_sibling(fn); !ts_node_is_null(sib); sib = ts_node_prev_named_sibling(sib)) {
 		const char *t = ts_node_type(sib);
 		char *text;
@@ -123,9 +126,9 @@ static bool rust_unit(const pg_doc *doc, TSNode fn, unit *u)
 			attr_test = true;
 		free(text);
 	}
-	if (!doc->lang->in_test(&plain, fn))
+	if (!pg_doc_test_at(doc, ts_node_start_byte(fn)))
 		return false;
-	return attr_test || ts_node_is_null(parent) || !doc->lang->in_test(&plain, parent);
+	return attr_test || ts_node_is_null(parent) || !pg_doc_test_at(doc, ts_node_start_byte(parent));
 }
 
 static const char *const js_test_calls[] = { "it", "test", "specify", "xit", "xtest", "fit", "describe",
@@ -229,14 +232,16 @@ static void add_unit(pg_vec *units, unit *u)
 	*(unit *)pg_vec_push(units) = *u;
 }
 
-static void collect_units(const pg_source *src, pg_vec *units)
+void pg_cov_units_collect(const pg_source *src, pg_vec *units)
 {
 	size_t d;
 	for (d = 0; d < src->docs.len; d++) {
 		const pg_doc *doc = PG_SOURCE_DOC(src, d);
 		bool rust = strcmp(doc->lang->name, "rust") == 0;
 		TSTreeCursor cur;
-		if (!doc->tree || !doc->lang->in_test || (!rust && strcmp(doc->lang->name, "javascript") != 0))
+		if (!doc->tree || !doc->lang->test_node || (!rust && strcmp(doc->lang->name, "javascript") != 0))
+			continue;
+		if (!pg_doc_has_tests(doc)) /* every unit lies in test code */
 			continue;
 		cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 		for (;;) {
@@ -480,74 +485,40 @@ static void thresholds(cov_ctx *c, const pg_file *f)
 	free(new_text);
 }
 
-static uint32_t count_text_lines(const char *s, size_t n)
+bool pg_cov_units_wanted(const pg_file *f)
 {
-	uint32_t c = 0;
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (s[i] == '\n')
-			c++;
-	return n && s[n - 1] != '\n' ? c + 1 : c;
+	const pg_lang *lang;
+	if (f->status == PG_FILE_UNCHANGED)
+		return false;
+	if (f->status == PG_FILE_ADDED) /* a new test file with .only or skipped tests */
+		return f->lang && f->lang->test_node;
+	lang = pg_lang_for_path(f->old_path ? f->old_path : f->path);
+	return lang && lang->test_node;
 }
 
 int pg_cov_weakened(cov_ctx *c)
 {
 	size_t i;
-	for (i = 0; i < c->r->files.len; i++) {
+	pg_vec none;
+	pg_vec_init(&none, sizeof(unit));
+	for (i = 0; i < c->nslots; i++) {
 		const pg_file *f = PG_VEC_AT(&c->r->files, pg_file, i);
-		const char *base_path = f->old_path ? f->old_path : f->path;
-		const pg_lang *lang = pg_lang_for_path(base_path);
-		char *old_text, *new_text = NULL;
-		size_t old_len, new_len = 0;
-		pg_source bsrc, hsrc;
-		pg_vec bu, hu;
+		const cov_slot *s = &c->slots[i];
 		if (f->status == PG_FILE_ADDED || f->status == PG_FILE_UNCHANGED)
 			continue;
 		if (f->status != PG_FILE_DELETED)
 			thresholds(c, f);
-		if (!lang || !lang->in_test)
+		if (!pg_cov_units_wanted(f))
 			continue;
-		if (!(old_text = pg_cov_read_blob(c, f->old_oid, &old_len)))
-			continue;
-		if (f->status != PG_FILE_DELETED)
-			new_text = pg_cov_read_blob(c, f->new_oid, &new_len);
-		pg_vec_init(&bu, sizeof(unit));
-		pg_vec_init(&hu, sizeof(unit));
-		pg_cov_parse(c, &bsrc, base_path, old_text, old_len, lang);
-		collect_units(&bsrc, &bu);
-		if (new_text && f->lang) {
-			pg_cov_parse(c, &hsrc, f->path, new_text, new_len, f->lang);
-			collect_units(&hsrc, &hu);
-			pg_source_dispose(&hsrc);
-		}
-		if (bu.len || hu.len)
-			compare(c, f, &bu, &hu, new_text ? count_text_lines(new_text, new_len) : 0);
-		pg_source_dispose(&bsrc);
-		units_dispose(&bu);
-		units_dispose(&hu);
-		free(old_text);
-		free(new_text);
+		if (s->base_units.len || s->head_units.len)
+			compare(c, f, &s->base_units, &s->head_units, s->head_lines);
 	}
-	/* a new test file with .only or skipped tests */
-	for (i = 0; i < c->r->files.len; i++) {
+	for (i = 0; i < c->nslots; i++) {
 		const pg_file *f = PG_VEC_AT(&c->r->files, pg_file, i);
-		char *text;
-		size_t len;
-		pg_source src;
-		pg_vec hu, none;
-		if (f->status != PG_FILE_ADDED || !f->lang || !f->lang->in_test)
-			continue;
-		if (!(text = pg_cov_read_blob(c, f->new_oid, &len)))
-			continue;
-		pg_vec_init(&hu, sizeof(unit));
-		pg_vec_init(&none, sizeof(unit));
-		pg_cov_parse(c, &src, f->path, text, len, f->lang);
-		collect_units(&src, &hu);
-		compare(c, f, &none, &hu, 0);
-		pg_source_dispose(&src);
-		units_dispose(&hu);
-		pg_vec_dispose(&none);
-		free(text);
+		const cov_slot *s = &c->slots[i];
+		if (f->status == PG_FILE_ADDED && pg_cov_units_wanted(f))
+			compare(c, f, &none, &s->head_units, 0);
 	}
+	pg_vec_dispose(&none);
 	return 0;
 }

@@ -31,13 +31,13 @@ static const char *const html_tests[] = { "tests/", "test/", "**/tests/**", "**/
 const pg_lang pg_lang_rust = {
 	"rust", "Rust", tree_sitter_rust, rust_ext, "//", "/*", "*/",
 	rust_comments, rust_functions, rust_tests,
-	pg_rust_inject, pg_rust_in_test, pg_rust_function_name,
+	pg_rust_inject, pg_rust_test_node, pg_rust_function_name,
 };
 
 const pg_lang pg_lang_javascript = {
 	"javascript", "JavaScript", tree_sitter_javascript, js_ext, "//", "/*", "*/",
 	js_comments, js_functions, js_tests,
-	NULL, pg_js_in_test, pg_js_function_name,
+	NULL, pg_js_test_node, pg_js_function_name,
 };
 
 const pg_lang pg_lang_html = {

@@ -39,8 +39,12 @@ typedef struct pg_lang {
 	const char *const *test_paths;    /* default globs of test files */
 	/* Find embedded regions in `doc` and append documents to `src`. */
 	void (*inject)(struct pg_source *src, size_t doc_index);
-	/* Is `node` (of a document of this language) inside test code? */
-	bool (*in_test)(const struct pg_doc *doc, TSNode node);
+	/* Is `node` test code in itself (a #[test] function, a describe(...)
+	 * call)? Asked once per node, in document order, by the one walk that
+	 * outlines a document (pg_doc_in_test), never inside test code already
+	 * found; `sibling` is state the walk keeps per level of the tree, zero
+	 * at a level's first child, for what earlier siblings said (attributes). */
+	bool (*test_node)(const struct pg_doc *doc, TSNode node, uint8_t *sibling);
 	/* Name of the function/method `node` declares (owned), or NULL. */
 	char *(*function_name)(const struct pg_doc *doc, TSNode node);
 } pg_lang;
@@ -88,6 +92,7 @@ typedef struct pg_doc {
 	int parent;
 	const char *origin;
 	bool in_test; /* the whole document is test code (test path) */
+	struct pg_outline *outline; /* test code and comments, on first use */
 } pg_doc;
 
 /*
@@ -126,6 +131,25 @@ void pg_source_add_owned(pg_source *src, const pg_lang *lang, char *owned, uint3
 			 pg_seg *map, uint32_t map_count, const char *origin, int parent);
 
 #define PG_SOURCE_DOC(src, i) PG_VEC_AT(&(src)->docs, pg_doc, i)
+
+/* Mark every document of `src` as test code or not (the file's path is a
+ * test path); documents embedded later inherit it. */
+void pg_source_mark_test_file(pg_source *src, bool test);
+
+/*
+ * Test code and comments of a document, as sorted, disjoint byte spans found
+ * by one walk of its tree on first use and kept with the document (a
+ * document belongs to one thread, so the cache needs no lock).
+ *   pg_doc_in_test     - is `node` test code: a test file, or inside a span
+ *   pg_doc_test_at     - is offset `off` inside test code found in the tree
+ *                        (whatever the file's path says)
+ *   pg_doc_comment_at  - is offset `off` inside a comment outside test code
+ *   pg_doc_has_tests   - is any of the document test code?
+ */
+bool pg_doc_in_test(const pg_doc *doc, TSNode node);
+bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
+bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
+bool pg_doc_has_tests(const pg_doc *doc);
 
 /* Map a document byte offset to a file byte offset. */
 uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off);

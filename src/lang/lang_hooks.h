@@ -12,10 +12,10 @@ extern const pg_lang pg_lang_javascript;
 extern const pg_lang pg_lang_html;
 
 void pg_rust_inject(pg_source *src, size_t doc_index);
-bool pg_rust_in_test(const pg_doc *doc, TSNode node);
+bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling);
 char *pg_rust_function_name(const pg_doc *doc, TSNode node);
 
-bool pg_js_in_test(const pg_doc *doc, TSNode node);
+bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling);
 char *pg_js_function_name(const pg_doc *doc, TSNode node);
 
 void pg_html_inject(pg_source *src, size_t doc_index);

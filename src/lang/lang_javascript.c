@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const test_callees[] = { "describe", "it", "test", "suite", "context",
+static const char *const test_callees[] = { "describe", "it", "test", "suite", "context", "specify",
 					    "beforeEach", "afterEach", "beforeAll", "afterAll",
-					    "xit", "xdescribe", "fit", "fdescribe", NULL };
+					    "xit", "xtest", "xdescribe", "xcontext", "fit", "fdescribe", NULL };
 
 static bool is_test_callee(const pg_doc *doc, TSNode fn)
 {
@@ -30,20 +30,15 @@ static bool is_test_callee(const pg_doc *doc, TSNode fn)
 	return false;
 }
 
-bool pg_js_in_test(const pg_doc *doc, TSNode node)
+/* A call of describe/it/test (with .skip, .each, ...) is test code. */
+bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 {
-	TSNode n = node;
-	if (doc->in_test)
-		return true;
-	while (!ts_node_is_null(n)) {
-		if (strcmp(ts_node_type(n), "call_expression") == 0) {
-			TSNode fn = ts_node_child_by_field_name(n, "function", 8);
-			if (!ts_node_is_null(fn) && is_test_callee(doc, fn))
-				return true;
-		}
-		n = ts_node_parent(n);
-	}
-	return false;
+	TSNode fn;
+	(void)sibling;
+	if (strcmp(ts_node_type(node), "call_expression") != 0)
+		return false;
+	fn = ts_node_child_by_field_name(node, "function", 8);
+	return !ts_node_is_null(fn) && is_test_callee(doc, fn);
 }
 
 char *pg_js_function_name(const pg_doc *doc, TSNode node)

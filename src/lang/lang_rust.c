@@ -212,36 +212,26 @@ static bool test_attribute(const char *s, size_t n)
 	       (i - seg_start == 10 && memcmp(s + seg_start, "quickcheck", 10) == 0);
 }
 
-static bool item_is_test(const pg_doc *doc, TSNode item)
+/* A function or module is test code when a test attribute precedes it
+ * (comments may come between): `sibling` remembers one was seen. */
+bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 {
-	TSNode sib = ts_node_prev_named_sibling(item);
-	while (!ts_node_is_null(sib)) {
-		const char *t = ts_node_type(sib);
-		if (strcmp(t, "attribute_item") == 0) {
-			uint32_t a = ts_node_start_byte(sib), b = ts_node_end_byte(sib);
-			if (test_attribute(doc->text + a, b - a))
-				return true;
-		} else if (strcmp(t, "line_comment") != 0 && strcmp(t, "block_comment") != 0) {
-			break;
-		}
-		sib = ts_node_prev_named_sibling(sib);
+	const char *t;
+	bool test;
+	if (!ts_node_is_named(node))
+		return false;
+	t = ts_node_type(node);
+	if (strcmp(t, "attribute_item") == 0) {
+		uint32_t a = ts_node_start_byte(node), b = ts_node_end_byte(node);
+		if (test_attribute(doc->text + a, b - a))
+			*sibling = 1;
+		return false;
 	}
-	return false;
-}
-
-bool pg_rust_in_test(const pg_doc *doc, TSNode node)
-{
-	TSNode n = node;
-	if (doc->in_test)
-		return true;
-	while (!ts_node_is_null(n)) {
-		const char *t = ts_node_type(n);
-		if ((strcmp(t, "function_item") == 0 || strcmp(t, "mod_item") == 0) &&
-		    item_is_test(doc, n))
-			return true;
-		n = ts_node_parent(n);
-	}
-	return false;
+	if (strcmp(t, "line_comment") == 0 || strcmp(t, "block_comment") == 0)
+		return false;
+	test = *sibling && (strcmp(t, "function_item") == 0 || strcmp(t, "mod_item") == 0);
+	*sibling = 0;
+	return test;
 }
 
 char *pg_rust_function_name(const pg_doc *doc, TSNode node)

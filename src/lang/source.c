@@ -85,6 +85,113 @@ int pg_source_parse(pg_source *src, const char *path, const char *text, size_t l
 	return 0;
 }
 
+/* pg_outline - a document's test code and comments (see lang.h). */
+typedef struct pg_span {
+	uint32_t start, end;
+} pg_span;
+
+struct pg_outline {
+	pg_vec tests;    /* pg_span */
+	pg_vec comments; /* pg_span, outside test code */
+};
+
+static void span_add(pg_vec *v, TSNode n)
+{
+	pg_span *s = pg_vec_push(v);
+	s->start = ts_node_start_byte(n);
+	s->end = ts_node_end_byte(n);
+}
+
+static bool span_find(const pg_vec *v, uint32_t off)
+{
+	size_t lo = 0, hi = v->len;
+	while (lo < hi) { /* the first span that ends after off */
+		size_t mid = lo + (hi - lo) / 2;
+		if (PG_VEC_AT(v, pg_span, mid)->end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->len && PG_VEC_AT(v, pg_span, lo)->start <= off;
+}
+
+/* One depth-first walk: every comment, and the subtrees the language calls
+ * test code (not asked about again inside one). */
+static struct pg_outline *outline(const pg_doc *doc)
+{
+	struct pg_outline *o = doc->outline;
+	TSTreeCursor cur;
+	pg_vec sibling; /* uint8_t per depth */
+	size_t depth = 0, test_depth = SIZE_MAX;
+	if (o)
+		return o;
+	o = pg_calloc(1, sizeof(*o));
+	pg_vec_init(&o->tests, sizeof(pg_span));
+	pg_vec_init(&o->comments, sizeof(pg_span));
+	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
+	if (!doc->tree)
+		return o;
+	pg_vec_init(&sibling, 1);
+	*(uint8_t *)pg_vec_push(&sibling) = 0;
+	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		if (test_depth != SIZE_MAX && depth <= test_depth)
+			test_depth = SIZE_MAX; /* left the test subtree */
+		if (pg_lang_is_comment(doc->lang, ts_node_type(n))) {
+			span_add(&o->comments, n);
+		} else if (test_depth == SIZE_MAX && doc->lang->test_node &&
+			   doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
+			span_add(&o->tests, n);
+			test_depth = depth;
+		}
+		if (ts_tree_cursor_goto_first_child(&cur)) {
+			depth++;
+			if (sibling.len <= depth)
+				pg_vec_push(&sibling);
+			*PG_VEC_AT(&sibling, uint8_t, depth) = 0;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	pg_vec_dispose(&sibling);
+	return o;
+}
+
+bool pg_doc_test_at(const pg_doc *doc, uint32_t off)
+{
+	return span_find(&outline(doc)->tests, off);
+}
+
+bool pg_doc_in_test(const pg_doc *doc, TSNode node)
+{
+	return doc->in_test || pg_doc_test_at(doc, ts_node_start_byte(node));
+}
+
+bool pg_doc_comment_at(const pg_doc *doc, uint32_t off)
+{
+	return span_find(&outline(doc)->comments, off);
+}
+
+bool pg_doc_has_tests(const pg_doc *doc)
+{
+	return doc->in_test || outline(doc)->tests.len > 0;
+}
+
+void pg_source_mark_test_file(pg_source *src, bool test)
+{
+	size_t i;
+	src->test_file = test;
+	for (i = 0; i < src->docs.len; i++)
+		PG_VEC_AT(&src->docs, pg_doc, i)->in_test = test;
+}
+
 void pg_source_dispose(pg_source *src)
 {
 	size_t i;
@@ -92,6 +199,11 @@ void pg_source_dispose(pg_source *src)
 		return;
 	for (i = 0; i < src->docs.len; i++) {
 		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
+		if (d->outline) {
+			pg_vec_dispose(&d->outline->tests);
+			pg_vec_dispose(&d->outline->comments);
+			free(d->outline);
+		}
 		if (d->tree)
 			ts_tree_delete(d->tree);
 		free(d->ranges);

@@ -255,7 +255,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
 	if (!row || !globs_match(row->paths, fc->f->path))
 		return;
-	if (doc->lang->in_test && doc->lang->in_test(doc, m->node))
+	if (pg_doc_in_test(doc, m->node))
 		return; /* test code inside a source file */
 	pg_source_position(src, doc, m->start_byte, &line, &col);
 	pg_source_position(src, doc, end, &end_line, &col);

@@ -148,7 +148,7 @@ static void test_rust_test_detection(void **state)
 	for (i = 0; i < 4; i++) {
 		uint32_t off = (uint32_t)(strstr(rs, names[i]) - rs);
 		TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
-		assert_int_equal(d->lang->in_test(d, n), expect[i]);
+		assert_int_equal(pg_doc_in_test(d, n), expect[i]);
 	}
 	pg_source_dispose(&src);
 }
@@ -164,9 +164,9 @@ static void test_js_test_detection(void **state)
 	d = PG_SOURCE_DOC(&src, 0);
 	root = ts_tree_root_node(d->tree);
 	off = (uint32_t)(strstr(js, "f(1)") - js);
-	assert_false(d->lang->in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
+	assert_false(pg_doc_in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
 	off = (uint32_t)(strstr(js, "g(2)") - js);
-	assert_true(d->lang->in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
+	assert_true(pg_doc_in_test(d, ts_node_descendant_for_byte_range(root, off, off + 1)));
 	pg_source_dispose(&src);
 }
 
