@@ -241,6 +241,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad_queries = 0;
 	pg_stakes_opts stakes_opts = { 0 };
+	pg_coverage_opts cov;
 
 	memset(run, 0, sizeof(*run));
 	pg_result_init(&run->result);
@@ -273,25 +274,30 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	if ((err = pg_cli_build_engine(&run->engine, &run->rules, &bad_queries)) < 0)
 		return err;
 	run->bad_rules += bad_queries;
+	/* the later stages look at each file while the analysis has it parsed */
+	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
+		return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
+	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
+				  run->opts.min_diff_coverage, 0 };
+	if ((err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov)) < 0)
+		return err;
+	stakes_opts.analysis = &run->opts.analysis;
+	stakes_opts.agent_authors = run->config.agents.authors;
+	stakes_opts.agent_trailers = run->config.agents.trailers;
+	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
+		return err;
+	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
+	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
+	run->opts.analysis.nvisitors = 2;
 	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine,
 				   &run->opts.analysis, &run->result)) < 0)
 		return err;
 	report_config_change(run);
 	/* stages after the rules: tests, coverage, stakes (with the config
 	 * applied: run->opts, not the caller's opts) */
-	{
-		pg_coverage_opts cov;
-		if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
-			return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
-		cov = (pg_coverage_opts) { (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
-					 run->opts.min_diff_coverage, 0 };
-		if ((err = pg_coverage_run(run->repo, &run->rules, &run->opts.analysis, &cov, &run->result)) < 0)
-			return err;
-	}
-	stakes_opts.analysis = &run->opts.analysis;
-	stakes_opts.agent_authors = run->config.agents.authors;
-	stakes_opts.agent_trailers = run->config.agents.trailers;
-	if ((err = pg_stakes_run(run->repo, &run->result, &stakes_opts)) < 0)
+	if ((err = pg_coverage_stage_finish(run->coverage, &run->result)) < 0)
+		return err;
+	if ((err = pg_stakes_stage_finish(run->stakes, run->repo, &run->result)) < 0)
 		return err;
 	/* the config's stricter gate for agent-written ranges; a flag still wins */
 	if (run->config.agents.fail_level_set && !opts->fail_level_set &&
@@ -312,6 +318,8 @@ void pg_run_dispose(pg_run *run)
 		return;
 	free(run->notice);
 	pg_result_dispose(&run->result);
+	pg_coverage_stage_free(run->coverage);
+	pg_stakes_stage_free(run->stakes);
 	pg_engine_free(run->engine);
 	pg_ruleset_dispose(&run->rules);
 	pg_config_dispose(&run->config);

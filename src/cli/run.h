@@ -57,6 +57,8 @@ typedef struct pg_run {
 	pg_run_opts opts;  /* the caller's options with the config applied: what
 			    * later stages (coverage, stakes) must read */
 	uint64_t progress_shown; /* pg_time_usec() of the last progress line */
+	struct pg_coverage_stage *coverage; /* the later stages, which look at */
+	struct pg_stakes_stage *stakes;     /* each file during the analysis */
 } pg_run;
 
 void pg_run_opts_init(pg_run_opts *o);

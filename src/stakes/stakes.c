@@ -247,23 +247,71 @@ static const pg_signal_row *row_of(const classifier *cl, const pg_rule *rule)
 	return NULL;
 }
 
+/* query_hit - a signal query's match in a file, before the whitespace-only
+ * lines are known (kept from the analysis's parse of the file). */
+typedef struct query_hit {
+	const pg_signal_row *row;
+	uint32_t line, end_line;
+	char *reason, *hint; /* owned; hint may be NULL */
+} query_hit;
+
+typedef struct hit_ctx {
+	const classifier *cl;
+	const pg_file *f;
+	pg_vec *hits; /* query_hit */
+} hit_ctx;
+
 static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_match *m)
 {
-	file_ctx *fc = p;
-	const pg_signal_row *row = row_of(fc->cl, m->rule);
-	uint32_t line, col, end_line, first;
-	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
-	if (!row || !globs_match(row->paths, fc->f->path))
+	hit_ctx *hc = p;
+	const pg_signal_row *row = row_of(hc->cl, m->rule);
+	query_hit *h;
+	uint32_t col, end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
+	if (!row || !globs_match(row->paths, hc->f->path))
 		return;
 	if (pg_doc_in_test(doc, m->node))
 		return; /* test code inside a source file */
-	pg_source_position(src, doc, m->start_byte, &line, &col);
-	pg_source_position(src, doc, end, &end_line, &col);
-	if (!(first = counted_line(fc, line, end_line)))
-		return;
-	if (add_signal(fc->out, row->kind, row->tier, first, pg_match_format(m, doc, row->reason, true), false) &&
-	    row->hint && !fc->out->hint)
-		fc->out->hint = pg_match_format(m, doc, row->hint, true);
+	h = pg_vec_push(hc->hits);
+	h->row = row;
+	pg_source_position(src, doc, m->start_byte, &h->line, &col);
+	pg_source_position(src, doc, end, &h->end_line, &col);
+	h->reason = pg_match_format(m, doc, row->reason, true);
+	h->hint = row->hint ? pg_match_format(m, doc, row->hint, true) : NULL;
+}
+
+/* The signal queries over every document of a parsed file. */
+static void collect_hits(const classifier *cl, TSQueryCursor *cursor, const pg_file *f, const pg_source *src,
+			 pg_vec *hits)
+{
+	hit_ctx hc = { cl, f, hits };
+	size_t i;
+	for (i = 0; !src->timed_out && i < src->docs.len; i++)
+		pg_engine_run(cl->engine, cursor, src, PG_SOURCE_DOC(src, i), on_match, &hc);
+}
+
+static void hits_dispose(pg_vec *hits)
+{
+	size_t i;
+	for (i = 0; i < hits->len; i++) {
+		free(PG_VEC_AT(hits, query_hit, i)->reason);
+		free(PG_VEC_AT(hits, query_hit, i)->hint);
+	}
+	pg_vec_dispose(hits);
+}
+
+/* Hits on counted lines become signals (in match order). */
+static void apply_hits(file_ctx *fc, const pg_vec *hits)
+{
+	size_t i;
+	for (i = 0; i < hits->len; i++) {
+		const query_hit *h = PG_VEC_AT(hits, query_hit, i);
+		uint32_t first = counted_line(fc, h->line, h->end_line);
+		if (!first)
+			continue;
+		if (add_signal(fc->out, h->row->kind, h->row->tier, first, pg_strdup(h->reason), false) &&
+		    h->hint && !fc->out->hint)
+			fc->out->hint = pg_strdup(h->hint);
+	}
 }
 
 /* Replace {{1}} in tmpl with the regex's first group. Owned. */
@@ -488,9 +536,11 @@ static char *default_hint(const pg_file *f, const pg_stakes_file *sf)
 	return pg_printf_alloc("exercise what uses %s (lines %u-%u)", f->path, a, b);
 }
 
+/* `hits`: the file's signal-query hits from the analysis's parse, or NULL
+ * to parse the file here. */
 static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, size_t ws_count,
 		    bool ws_known, bool no_tests_changed, const pg_result *r, const pg_stakes_opts *opts,
-		    pg_stakes_file *out)
+		    const pg_vec *hits, pg_stakes_file *out)
 {
 	file_ctx fc = { cl, f, ws, ws_count, ws_known, out };
 	size_t i;
@@ -510,13 +560,18 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 		}
 		if (f->content && f->added_count) {
 			run_line_rows(&fc);
-			if (f->lang) {
+			if (hits) {
+				apply_hits(&fc, hits);
+			} else if (f->lang) {
 				pg_source src;
+				pg_vec own;
+				pg_vec_init(&own, sizeof(query_hit));
 				pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, cl->parser,
 						opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
-				for (i = 0; !src.timed_out && i < src.docs.len; i++)
-					pg_engine_run(cl->engine, cl->cursor, &src, PG_SOURCE_DOC(&src, i), on_match, &fc);
+				collect_hits(cl, cl->cursor, f, &src, &own);
 				pg_source_dispose(&src);
+				apply_hits(&fc, &own);
+				hits_dispose(&own);
 			}
 		}
 		other_stage_signals(&fc, r, no_tests_changed);
@@ -559,7 +614,7 @@ int pg_stakes_classify_file(const pg_file *f, const pg_line_range *ws_ranges, si
 	int err;
 	if ((err = classifier_init(&cl)) < 0)
 		return err;
-	err = classify(&cl, f, ws_ranges, ws_count, ws_known, no_tests_changed, r, opts, out);
+	err = classify(&cl, f, ws_ranges, ws_count, ws_known, no_tests_changed, r, opts, NULL, out);
 	classifier_dispose(&cl);
 	return err;
 }
@@ -751,7 +806,8 @@ static uint32_t count_lines(const char *s, size_t n)
 
 /* Classify one file of the range: read what it needs from the repository. */
 static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file *f, bool untested,
-			    const pg_result *r, const pg_stakes_opts *opts, pg_stakes_file *out)
+			    const pg_result *r, const pg_stakes_opts *opts, const pg_vec *hits,
+			    pg_stakes_file *out)
 {
 	pg_file view = *f;
 	pg_line_range *ws = NULL, *added = NULL;
@@ -784,22 +840,93 @@ static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file 
 		if (pg_repo_diff_file_ignoring_ws(repo, f, &ws, &ws_count) == 0)
 			ws_known = true;
 	}
-	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, out);
+	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, hits, out);
 	free(ws);
 	free(added);
 	free(view.content);
 	return err;
 }
 
-int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts)
-{
+struct pg_stakes_stage {
 	classifier cl;
+	pg_stakes_opts opts;
+	pg_vec *hits; /* per file of the result: query_hit */
+	bool *seen;   /* the analysis's parse of the file was visited */
+	size_t nslots;
+	pg_file_visitor visitor;
+};
+
+/* Files the classification parses: changed, with a language and added lines,
+ * readable, and not test code by path (a test-only change is lowered before
+ * any query). */
+static bool stage_wants(void *ctx, const pg_file *f)
+{
+	pg_stakes_stage *s = ctx;
+	return f->lang && f->status != PG_FILE_UNCHANGED && f->status != PG_FILE_DELETED &&
+	       f->added_count && !is_test_path(&s->opts, f->path);
+}
+
+static void stage_begin(void *ctx, const pg_result *r)
+{
+	pg_stakes_stage *s = ctx;
+	size_t i;
+	s->nslots = r->files.len;
+	s->hits = pg_calloc(s->nslots ? s->nslots : 1, sizeof(pg_vec));
+	s->seen = pg_calloc(s->nslots ? s->nslots : 1, sizeof(bool));
+	for (i = 0; i < s->nslots; i++)
+		pg_vec_init(&s->hits[i], sizeof(query_hit));
+}
+
+static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_source *src, pg_worker *w)
+{
+	pg_stakes_stage *s = ctx;
+	if (index >= s->nslots || !stage_wants(s, f))
+		return;
+	collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->hits[index]);
+	s->seen[index] = true;
+}
+
+int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
+{
+	pg_stakes_stage *s = pg_calloc(1, sizeof(*s));
+	int err;
+	*out = NULL;
+	if ((err = classifier_init(&s->cl)) < 0) {
+		free(s);
+		return err;
+	}
+	if (opts)
+		s->opts = *opts;
+	s->visitor = (pg_file_visitor){ stage_begin, stage_wants, stage_visit, s };
+	*out = s;
+	return 0;
+}
+
+const pg_file_visitor *pg_stakes_stage_visitor(pg_stakes_stage *s)
+{
+	return &s->visitor;
+}
+
+void pg_stakes_stage_free(pg_stakes_stage *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < s->nslots; i++)
+		hits_dispose(&s->hits[i]);
+	free(s->hits);
+	free(s->seen);
+	classifier_dispose(&s->cl);
+	free(s);
+}
+
+int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *r)
+{
+	const pg_stakes_opts *opts = &s->opts;
 	pg_stakes *st;
 	size_t i;
-	int err;
+	int err = 0;
 	bool untested;
-	if ((err = classifier_init(&cl)) < 0)
-		return err;
 	st = pg_calloc(1, sizeof(*st));
 	pg_vec_init(&st->reasons, sizeof(char *));
 	pg_vec_init(&st->files, sizeof(pg_stakes_file));
@@ -808,11 +935,12 @@ int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts
 	untested = no_tests_changed(r, opts);
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		const pg_vec *hits = i < s->nslots && s->seen[i] ? &s->hits[i] : NULL;
 		pg_stakes_file *sf;
 		if (f->status == PG_FILE_UNCHANGED)
 			continue; /* a full scan has no change to weigh */
 		sf = pg_vec_push(&st->files);
-		if ((err = classify_in_repo(&cl, repo, f, untested, r, opts, sf)) < 0)
+		if ((err = classify_in_repo(&s->cl, repo, f, untested, r, opts, hits, sf)) < 0)
 			goto done;
 		if (sf->tier > st->tier)
 			st->tier = sf->tier;
@@ -821,7 +949,6 @@ int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts
 	review_order(st);
 	err = pg_stakes_provenance(repo, &r->range, opts, st);
 done:
-	classifier_dispose(&cl);
 	if (err < 0) {
 		pg_stakes_free(st);
 		return err;
@@ -831,4 +958,15 @@ done:
 	r->stakes = st;
 	r->stakes_free = pg_stakes_free;
 	return 0;
+}
+
+int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts)
+{
+	pg_stakes_stage *s;
+	int err;
+	if ((err = pg_stakes_stage_new(&s, opts)) < 0)
+		return err;
+	err = pg_stakes_stage_finish(s, repo, r);
+	pg_stakes_stage_free(s);
+	return err;
 }

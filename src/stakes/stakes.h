@@ -168,6 +168,19 @@ typedef struct pg_stakes_opts {
  * with the message set (the result is then left without stakes). */
 int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts);
 
+/*
+ * pg_stakes_stage - the stage across one run: created before the analysis
+ * (the signal table is compiled then), its visitor goes into the analysis
+ * options so the signal queries run on the analysis's parse of each file;
+ * finished after the later stages, as pg_stakes_run(). `opts` is copied (what
+ * it points to is borrowed until the stage is freed).
+ */
+typedef struct pg_stakes_stage pg_stakes_stage;
+int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts);
+const pg_file_visitor *pg_stakes_stage_visitor(pg_stakes_stage *s);
+int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *r);
+void pg_stakes_stage_free(pg_stakes_stage *s);
+
 void pg_stakes_free(void *stakes);
 
 /* True when any commit of the range is agent-written. */
