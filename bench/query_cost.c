@@ -123,7 +123,7 @@ static void on_error(void *ctx, const char *msg)
 
 typedef struct cost {
 	const pg_rule *rule;
-	double secs;
+	double secs, compile;
 	size_t matches;
 } cost;
 
@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 	TSQueryCursor *cur = ts_query_cursor_new();
 	pg_vec costs;
 	const char *only = NULL, *rule_dir = NULL;
-	double sum = 0, secs;
+	double sum = 0, secs, compile_all;
+	uint64_t t0;
 	size_t i, k, n;
 	int opt, bad = 0;
 
@@ -169,12 +170,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "query_cost: %s\n", pg_error_last());
 		return 1;
 	}
+	t0 = pg_time_usec();
 	if (pg_engine_new(&e, &rs, on_error, NULL, &bad) < 0) {
 		fprintf(stderr, "query_cost: %s\n", pg_error_last());
 		return 1;
 	}
+	compile_all = (double)(pg_time_usec() - t0) / 1e6;
 	secs = pass(&c, e, cur, &n);
-	printf("combined engine (all rules): %.3f s, %zu matches\n", secs, n);
+	printf("combined engine (all rules): %.3f s, %zu matches, compiled in %.3f s\n", secs, n, compile_all);
 	pg_engine_free(e);
 
 	pg_vec_init(&costs, sizeof(cost));
@@ -185,20 +188,22 @@ int main(int argc, char **argv)
 			continue;
 		for (k = 0; k < rs.rules.len; k++)
 			PG_RULESET_AT(&rs, k)->enabled = k == i;
+		t0 = pg_time_usec();
 		if (pg_engine_new(&e, &rs, on_error, NULL, &bad) < 0)
 			continue;
 		co = pg_vec_push(&costs);
+		co->compile = (double)(pg_time_usec() - t0) / 1e6;
 		co->rule = r;
 		co->secs = pass(&c, e, cur, &co->matches);
 		sum += co->secs;
 		pg_engine_free(e);
 	}
 	pg_vec_sort(&costs, 0, cost_cmp);
-	printf("%-55s %8s %6s %8s\n", "rule (alone)", "seconds", "share", "matches");
+	printf("%-55s %8s %6s %8s %8s\n", "rule (alone)", "seconds", "share", "matches", "compile");
 	for (i = 0; i < costs.len; i++) {
 		const cost *co = PG_VEC_AT(&costs, cost, i);
-		printf("%-55s %8.3f %5.1f%% %8zu\n", co->rule->id, co->secs, sum > 0 ? 100 * co->secs / sum : 0,
-		       co->matches);
+		printf("%-55s %8.3f %5.1f%% %8zu %8.3f\n", co->rule->id, co->secs, sum > 0 ? 100 * co->secs / sum : 0,
+		       co->matches, co->compile);
 	}
 	printf("sum of single-rule passes: %.3f s\n", sum);
 	return 0;

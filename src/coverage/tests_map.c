@@ -5,6 +5,7 @@
 #include "git/git.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,24 @@ typedef struct search {
 static bool ident_char(char ch)
 {
 	return isalnum((unsigned char)ch) || ch == '_' || ch == '$';
+}
+
+/* ident_table - 0: not in an identifier; 1: may start one; DIGIT: inside
+ * only. Filled once (the scan below runs over every blob of the tree). */
+enum { DIGIT = 2 };
+static unsigned char ident_table[256];
+
+static void fill_ident_table(void)
+{
+	int ch;
+	for (ch = 0; ch < 256; ch++)
+		ident_table[ch] = isdigit(ch) ? DIGIT : ident_char((char)ch) ? 1 : 0;
+}
+
+static void init_ident_table(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, fill_ident_table);
 }
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -75,57 +94,60 @@ static bool want_path(void *ctx, const char *path)
 	return pg_lang_for_path(path) != NULL;
 }
 
-/* Where can test code start in a file that is not a test file? The offset
- * of the first marker the language hooks recognise (#[test], #[cfg(test)],
- * describe/it/test calls), or len when there is none. Occurrences before
- * it cannot be in test code, so most files are never parsed here. */
-static size_t tests_from(const char *text, size_t len)
+/* Is the identifier text[start, end) where test code can start, by the
+ * markers the language hooks recognise: #[test...], #[cfg(test...)],
+ * ::test... (#[tokio::test]), rstest..., quickcheck..., and the calls
+ * describe( describe. it( it. test( test. suite( context( ? */
+static bool test_marker(const char *text, size_t len, size_t start, size_t end)
 {
-	static const char *const markers[] = { "#[test", "cfg(test", "::test", "rstest", "quickcheck",
-					       "describe(", "describe.", "it(", "it.", "test(", "test.",
-					       "suite(", "context(", NULL };
-	size_t i, first = len;
-	for (i = 0; markers[i]; i++) {
-		const char *p = text, *end = text + len;
-		size_t n = strlen(markers[i]);
-		/* a word marker must start a word: "submit(" is not "it(" */
-		bool word = isalpha((unsigned char)markers[i][0]);
-		while ((p = memmem(p, (size_t)(end - p), markers[i], n)) && (size_t)(p - text) < first) {
-			if (!word || p == text || !ident_char(p[-1])) {
-				first = (size_t)(p - text);
-				break;
-			}
-			p++;
-		}
-	}
-	return first;
+	const char *w = text + start;
+	size_t n = end - start;
+	char next = end < len ? text[end] : 0;
+	if (n >= 4 && memcmp(w, "test", 4) == 0 && start >= 2 &&
+	    ((w[-2] == '#' && w[-1] == '[') || (w[-2] == ':' && w[-1] == ':') ||
+	     (start >= 4 && memcmp(w - 4, "cfg(", 4) == 0)))
+		return true;
+	if ((n >= 6 && memcmp(w, "rstest", 6) == 0) || (n >= 10 && memcmp(w, "quickcheck", 10) == 0))
+		return true;
+	if ((next == '(' || next == '.') &&
+	    ((n == 8 && memcmp(w, "describe", 8) == 0) || (n == 2 && memcmp(w, "it", 2) == 0) ||
+	     (n == 4 && memcmp(w, "test", 4) == 0)))
+		return true;
+	return next == '(' && ((n == 5 && memcmp(w, "suite", 5) == 0) || (n == 7 && memcmp(w, "context", 7) == 0));
 }
 
 /* One pass over the blob's identifiers: each that names a pending function
- * counts when the file is a test file, or when it comes after the file's
- * first test marker (Rust keeps its #[cfg(test)] module at the end of the
- * file; JavaScript inline tests follow their describe/it). This is a text
- * search by design: parsing every file of the head tree that holds tests
- * made the search cost grow with the repository, not the change. */
+ * counts when the file is a test file, or when it comes at or after the
+ * file's first test marker (Rust keeps its #[cfg(test)] module at the end of
+ * the file; JavaScript inline tests follow their describe/it). This is a
+ * text search by design: parsing every file of the head tree that holds
+ * tests made the search cost grow with the repository, not the change. */
 static int on_blob(void *p, const char *path, const char *text, size_t len)
 {
 	search *s = p;
-	bool test_file = pg_cov_is_test_path(s->c, path);
-	size_t i, from;
+	bool in_tests = pg_cov_is_test_path(s->c, path);
+	size_t i;
 	if (memchr(text, '\0', len < 8000 ? len : 8000))
 		return 0;
-	from = test_file ? 0 : tests_from(text, len);
-	for (i = from; i < len && s->left;) {
+	init_ident_table();
+	for (i = 0; i < len && s->left;) {
 		size_t start;
 		long k;
-		if (!ident_char(text[i]) || isdigit((unsigned char)text[i]) ||
-		    (i > 0 && ident_char(text[i - 1]))) {
+		unsigned char kind = ident_table[(unsigned char)text[i]];
+		if (!kind) { /* between identifiers */
 			i++;
 			continue;
 		}
 		start = i;
-		while (i < len && ident_char(text[i]))
+		while (i < len && ident_table[(unsigned char)text[i]])
 			i++;
+		if (kind == DIGIT) /* a number, not a name */
+			continue;
+		if (!in_tests) {
+			if (!test_marker(text, len, start, i))
+				continue;
+			in_tests = true;
+		}
 		if ((k = lookup(s, text + start, i - start)) >= 0 && !s->found[k]) {
 			s->found[k] = true;
 			s->left--;
