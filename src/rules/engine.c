@@ -641,34 +641,57 @@ static bool is_preamble(TSNode n)
 	       strstr(ts_node_type(n), "attribute") != NULL;
 }
 
+/* item - a top-level node's bytes, and whether it is a preamble. */
+typedef struct item {
+	uint32_t start, end;
+	bool preamble;
+} item;
+
 /* Widen the spans to whole top-level items and their neighbours (see
- * engine.h), merged. Returns how many are left in out (capacity count). */
+ * engine.h), merged. Returns how many are left in out (capacity count).
+ * The root's children are read once with a cursor: ts_node_child() walks
+ * from the first child each time in tree-sitter 0.20.7. */
 static size_t widen_spans(TSNode root, const pg_byte_span *spans, size_t count, pg_byte_span *out)
 {
-	uint32_t n = ts_node_child_count(root), i = 0;
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	pg_vec items; /* item */
+	uint32_t n, i = 0;
 	size_t k, m = 0;
+	pg_vec_init(&items, sizeof(item));
+	if (ts_tree_cursor_goto_first_child(&cur)) {
+		do {
+			TSNode c = ts_tree_cursor_current_node(&cur);
+			item *it = pg_vec_push(&items);
+			it->start = ts_node_start_byte(c);
+			it->end = ts_node_end_byte(c);
+			it->preamble = is_preamble(c);
+		} while (ts_tree_cursor_goto_next_sibling(&cur));
+	}
+	ts_tree_cursor_delete(&cur);
+	n = (uint32_t)items.len;
+#define IT(x) PG_VEC_AT(&items, item, x)
 	for (k = 0; k < count; k++) {
 		uint32_t a = spans[k].start, b = spans[k].end, first, last;
 		/* the first item that ends after a, then back over its neighbours */
-		while (i < n && ts_node_end_byte(ts_node_child(root, i)) <= a)
+		while (i < n && IT(i)->end <= a)
 			i++;
 		first = i;
-		while (first > 0 && is_preamble(ts_node_child(root, first - 1)))
+		while (first > 0 && IT(first - 1)->preamble)
 			first--;
 		if (first > 0)
 			first--; /* the item before */
-		while (first > 0 && is_preamble(ts_node_child(root, first - 1)))
+		while (first > 0 && IT(first - 1)->preamble)
 			first--;
 		last = i;
-		while (last < n && ts_node_start_byte(ts_node_child(root, last)) < b)
+		while (last < n && IT(last)->start < b)
 			last++;
 		/* last is the first item starting at or after b: keep it too */
-		if (first < n && ts_node_start_byte(ts_node_child(root, first)) < a)
-			a = ts_node_start_byte(ts_node_child(root, first));
+		if (first < n && IT(first)->start < a)
+			a = IT(first)->start;
 		if (last < n)
-			b = ts_node_end_byte(ts_node_child(root, last));
-		else if (n > 0 && ts_node_end_byte(ts_node_child(root, n - 1)) > b)
-			b = ts_node_end_byte(ts_node_child(root, n - 1));
+			b = IT(last)->end;
+		else if (n > 0 && IT(n - 1)->end > b)
+			b = IT(n - 1)->end;
 		if (m > 0 && a <= out[m - 1].end) {
 			if (b > out[m - 1].end)
 				out[m - 1].end = b;
@@ -678,6 +701,8 @@ static size_t widen_spans(TSNode root, const pg_byte_span *spans, size_t count, 
 			m++;
 		}
 	}
+#undef IT
+	pg_vec_dispose(&items);
 	return m;
 }
 
