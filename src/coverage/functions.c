@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_function_node(const pg_lang *lang, const char *type)
-{
-	size_t i;
-	for (i = 0; lang->function_nodes && lang->function_nodes[i]; i++)
-		if (strcmp(type, lang->function_nodes[i]) == 0)
-			return true;
-	return false;
-}
-
 static const char *function_kind(TSNode n)
 {
 	const char *t = ts_node_type(n);
@@ -185,75 +176,53 @@ static void node_lines(const pg_source *src, const pg_doc *doc, TSNode n, uint32
 /* Every named function of every document, for the base side. */
 static void collect_names(const pg_source *src, names *out)
 {
-	size_t i;
+	size_t i, k, n;
 	for (i = 0; i < src->docs.len; i++) {
 		const pg_doc *doc = PG_SOURCE_DOC(src, i);
-		TSTreeCursor cur;
+		const TSNode *fns;
 		if (!doc->tree || !doc->lang->function_name)
 			continue;
-		cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
-		for (;;) {
-			TSNode n = ts_tree_cursor_current_node(&cur);
-			if (is_function_node(doc->lang, ts_node_type(n))) {
-				char *name = doc->lang->function_name(doc, n);
-				if (name)
-					names_add(out, name);
-			}
-			if (ts_tree_cursor_goto_first_child(&cur))
-				continue;
-			while (!ts_tree_cursor_goto_next_sibling(&cur))
-				if (!ts_tree_cursor_goto_parent(&cur))
-					goto next;
+		fns = pg_doc_functions(doc, &n);
+		for (k = 0; k < n; k++) {
+			char *name = doc->lang->function_name(doc, fns[k]);
+			if (name)
+				names_add(out, name);
 		}
-next:
-		ts_tree_cursor_delete(&cur);
 	}
 }
 
 static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const pg_doc *doc,
 		    const names *base)
 {
-	TSTreeCursor cur;
+	const TSNode *nodes;
 	names exported;
-	pg_vec_init(&exported.v, sizeof(char *));
-	if (!doc->tree || !doc->lang->function_name) {
-		pg_vec_dispose(&exported.v);
+	size_t k, count;
+	if (!doc->tree || !doc->lang->function_name)
 		return;
-	}
+	pg_vec_init(&exported.v, sizeof(char *));
 	if (strcmp(doc->lang->name, "javascript") == 0)
 		js_export_names(doc, ts_tree_root_node(doc->tree), &exported);
-	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
+	nodes = pg_doc_functions(doc, &count);
+	for (k = 0; k < count; k++) {
+		TSNode n = nodes[k];
 		uint32_t start, end;
-		if (is_function_node(doc->lang, ts_node_type(n))) {
-			node_lines(src, doc, n, &start, &end);
-			if (pg_file_range_touches_added(f, start, end, 0)) {
-				char *name = doc->lang->function_name(doc, n);
-				if (name) {
-					pg_changed_fn *fn = pg_vec_push(fns);
-					fn->path = f->path;
-					fn->name = name;
-					fn->kind = function_kind(n);
-					fn->start_line = start;
-					fn->end_line = end;
-					fn->is_new = !base || !names_has(base, name);
-					fn->is_test = pg_doc_in_test(doc, n);
-					fn->is_public = strcmp(doc->lang->name, "rust") == 0
-								? rust_public(n)
-								: js_public(doc, n, name, &exported);
-					fn->tested = -1;
-				}
-			}
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
+		char *name;
+		pg_changed_fn *fn;
+		node_lines(src, doc, n, &start, &end);
+		if (!pg_file_range_touches_added(f, start, end, 0) || !(name = doc->lang->function_name(doc, n)))
 			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
+		fn = pg_vec_push(fns);
+		fn->path = f->path;
+		fn->name = name;
+		fn->kind = function_kind(n);
+		fn->start_line = start;
+		fn->end_line = end;
+		fn->is_new = !base || !names_has(base, name);
+		fn->is_test = pg_doc_in_test(doc, n);
+		fn->is_public = strcmp(doc->lang->name, "rust") == 0 ? rust_public(n)
+								 : js_public(doc, n, name, &exported);
+		fn->tested = -1;
 	}
-done:
-	ts_tree_cursor_delete(&cur);
 	names_dispose(&exported);
 }
 

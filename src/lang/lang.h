@@ -137,19 +137,22 @@ void pg_source_add_owned(pg_source *src, const pg_lang *lang, char *owned, uint3
 void pg_source_mark_test_file(pg_source *src, bool test);
 
 /*
- * Test code and comments of a document, as sorted, disjoint byte spans found
- * by one walk of its tree on first use and kept with the document (a
+ * Test code, comments and functions of a document, found by one walk of its
+ * tree on first use (spans sorted and disjoint) and kept with the document (a
  * document belongs to one thread, so the cache needs no lock).
  *   pg_doc_in_test     - is `node` test code: a test file, or inside a span
  *   pg_doc_test_at     - is offset `off` inside test code found in the tree
  *                        (whatever the file's path says)
  *   pg_doc_comment_at  - is offset `off` inside a comment outside test code
  *   pg_doc_has_tests   - is any of the document test code?
+ *   pg_doc_functions   - the nodes of the language's function_nodes types,
+ *                        in document order (borrowed, `count` of them)
  */
 bool pg_doc_in_test(const pg_doc *doc, TSNode node);
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);
+const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
 
 /* Map a document byte offset to a file byte offset. */
 uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off);

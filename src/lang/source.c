@@ -91,9 +91,19 @@ typedef struct pg_span {
 } pg_span;
 
 struct pg_outline {
-	pg_vec tests;    /* pg_span */
-	pg_vec comments; /* pg_span, outside test code */
+	pg_vec tests;     /* pg_span */
+	pg_vec comments;  /* pg_span */
+	pg_vec functions; /* TSNode */
 };
+
+static bool is_function_type(const pg_lang *lang, const char *type)
+{
+	size_t i;
+	for (i = 0; lang->function_nodes && lang->function_nodes[i]; i++)
+		if (strcmp(type, lang->function_nodes[i]) == 0)
+			return true;
+	return false;
+}
 
 static void span_add(pg_vec *v, TSNode n)
 {
@@ -115,8 +125,8 @@ static bool span_find(const pg_vec *v, uint32_t off)
 	return lo < v->len && PG_VEC_AT(v, pg_span, lo)->start <= off;
 }
 
-/* One depth-first walk: every comment, and the subtrees the language calls
- * test code (not asked about again inside one). */
+/* One depth-first walk: every comment and function, and the subtrees the
+ * language calls test code (not asked about again inside one). */
 static struct pg_outline *outline(const pg_doc *doc)
 {
 	struct pg_outline *o = doc->outline;
@@ -128,6 +138,7 @@ static struct pg_outline *outline(const pg_doc *doc)
 	o = pg_calloc(1, sizeof(*o));
 	pg_vec_init(&o->tests, sizeof(pg_span));
 	pg_vec_init(&o->comments, sizeof(pg_span));
+	pg_vec_init(&o->functions, sizeof(TSNode));
 	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
 	if (!doc->tree)
 		return o;
@@ -136,14 +147,19 @@ static struct pg_outline *outline(const pg_doc *doc)
 	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&cur);
+		const char *type = ts_node_type(n);
 		if (test_depth != SIZE_MAX && depth <= test_depth)
 			test_depth = SIZE_MAX; /* left the test subtree */
-		if (pg_lang_is_comment(doc->lang, ts_node_type(n))) {
+		if (pg_lang_is_comment(doc->lang, type)) {
 			span_add(&o->comments, n);
-		} else if (test_depth == SIZE_MAX && doc->lang->test_node &&
-			   doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
-			span_add(&o->tests, n);
-			test_depth = depth;
+		} else {
+			if (is_function_type(doc->lang, type))
+				*(TSNode *)pg_vec_push(&o->functions) = n;
+			if (test_depth == SIZE_MAX && doc->lang->test_node &&
+			    doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
+				span_add(&o->tests, n);
+				test_depth = depth;
+			}
 		}
 		if (ts_tree_cursor_goto_first_child(&cur)) {
 			depth++;
@@ -179,6 +195,13 @@ bool pg_doc_comment_at(const pg_doc *doc, uint32_t off)
 	return span_find(&outline(doc)->comments, off);
 }
 
+const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count)
+{
+	struct pg_outline *o = outline(doc);
+	*count = o->functions.len;
+	return o->functions.items;
+}
+
 bool pg_doc_has_tests(const pg_doc *doc)
 {
 	return doc->in_test || outline(doc)->tests.len > 0;
@@ -202,6 +225,7 @@ void pg_source_dispose(pg_source *src)
 		if (d->outline) {
 			pg_vec_dispose(&d->outline->tests);
 			pg_vec_dispose(&d->outline->comments);
+			pg_vec_dispose(&d->outline->functions);
 			free(d->outline);
 		}
 		if (d->tree)
