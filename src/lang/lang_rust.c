@@ -221,6 +221,10 @@ bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 	if (!ts_node_is_named(node))
 		return false;
 	t = ts_node_type(node);
+	if (t[0] != 'a' && t[0] != 'f' && t[0] != 'm' && t[0] != 'l' && t[0] != 'b') {
+		*sibling = 0; /* not an attribute, comment or item that can be a test */
+		return false;
+	}
 	if (strcmp(t, "attribute_item") == 0) {
 		uint32_t a = ts_node_start_byte(node), b = ts_node_end_byte(node);
 		if (test_attribute(doc->text + a, b - a))

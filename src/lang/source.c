@@ -2,6 +2,7 @@
 #include "lang.h"
 #include "lang_hooks.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,13 +97,65 @@ struct pg_outline {
 	pg_vec functions; /* TSNode */
 };
 
-static bool is_function_type(const pg_lang *lang, const char *type)
+/* What a node's symbol is to the outline, per language of the table: read
+ * once from the grammar's symbol names, so the walk compares numbers. */
+enum { KIND_COMMENT = 1, KIND_FUNCTION = 2 };
+
+typedef struct symbol_kinds {
+	const pg_lang *lang;
+	uint8_t *kind; /* by TSSymbol */
+	uint32_t count;
+} symbol_kinds;
+
+static symbol_kinds kinds_table[8];
+
+static bool in_list(const char *const *list, const char *name)
 {
 	size_t i;
-	for (i = 0; lang->function_nodes && lang->function_nodes[i]; i++)
-		if (strcmp(type, lang->function_nodes[i]) == 0)
+	for (i = 0; list && list[i]; i++)
+		if (strcmp(list[i], name) == 0)
 			return true;
 	return false;
+}
+
+static void kinds_init(void)
+{
+	size_t l;
+	for (l = 0; pg_languages[l] && l < 8; l++) {
+		const pg_lang *lang = pg_languages[l];
+		const TSLanguage *ts = lang->grammar();
+		symbol_kinds *k = &kinds_table[l];
+		uint32_t s;
+		k->lang = lang;
+		k->count = ts_language_symbol_count(ts);
+		k->kind = pg_calloc(k->count ? k->count : 1, 1);
+		for (s = 0; s < k->count; s++) {
+			const char *name = ts_language_symbol_name(ts, (TSSymbol)s);
+			if (!name)
+				continue;
+			if (in_list(lang->comment_nodes, name))
+				k->kind[s] |= KIND_COMMENT;
+			if (in_list(lang->function_nodes, name))
+				k->kind[s] |= KIND_FUNCTION;
+		}
+	}
+}
+
+static const symbol_kinds *kinds_of(const pg_lang *lang)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t l;
+	pthread_once(&once, kinds_init);
+	for (l = 0; l < 8 && kinds_table[l].lang; l++)
+		if (kinds_table[l].lang == lang)
+			return &kinds_table[l];
+	return NULL;
+}
+
+static uint8_t symbol_kind(const symbol_kinds *k, TSNode n)
+{
+	TSSymbol s = ts_node_symbol(n);
+	return k && s < k->count ? k->kind[s] : 0;
 }
 
 static void span_add(pg_vec *v, TSNode n)
@@ -133,8 +186,10 @@ static struct pg_outline *outline(const pg_doc *doc)
 	TSTreeCursor cur;
 	pg_vec sibling; /* uint8_t per depth */
 	size_t depth = 0, test_depth = SIZE_MAX;
+	const symbol_kinds *kinds;
 	if (o)
 		return o;
+	kinds = kinds_of(doc->lang);
 	o = pg_calloc(1, sizeof(*o));
 	pg_vec_init(&o->tests, sizeof(pg_span));
 	pg_vec_init(&o->comments, sizeof(pg_span));
@@ -147,13 +202,13 @@ static struct pg_outline *outline(const pg_doc *doc)
 	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&cur);
-		const char *type = ts_node_type(n);
+		uint8_t kind = symbol_kind(kinds, n);
 		if (test_depth != SIZE_MAX && depth <= test_depth)
 			test_depth = SIZE_MAX; /* left the test subtree */
-		if (pg_lang_is_comment(doc->lang, type)) {
+		if (kind & KIND_COMMENT) {
 			span_add(&o->comments, n);
 		} else {
-			if (is_function_type(doc->lang, type))
+			if (kind & KIND_FUNCTION)
 				*(TSNode *)pg_vec_push(&o->functions) = n;
 			if (test_depth == SIZE_MAX && doc->lang->test_node &&
 			    doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
