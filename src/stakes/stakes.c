@@ -331,56 +331,59 @@ static char *line_format(const char *tmpl, const char *line, pcre2_match_data *m
 	return pg_buf_detach(&b);
 }
 
-static void run_line_rows(file_ctx *fc)
+/* The SIG_LINE rows over the added lines of `text` (sections are followed
+ * over every line), as hits in row order; whether a line counts (not
+ * whitespace-only) is decided when they are applied. */
+static void scan_lines(const classifier *cl, const pg_file *f, const char *content, size_t content_len,
+		       pcre2_match_data *md, pg_vec *hits)
 {
-	const pg_file *f = fc->f;
-	classifier *cl = fc->cl;
 	pg_lines lines;
 	size_t i;
 	uint32_t ln;
-	pg_lines_init(&lines, f->content, f->content_len);
+	pg_lines_init(&lines, content, content_len);
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		bool inside = false;
 		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !globs_match(row->paths, f->path))
 			continue;
 		for (ln = 0; ln < lines.count; ln++) {
-			const char *text = f->content + lines.starts[ln];
-			uint32_t endo = ln + 1 < lines.count ? lines.starts[ln + 1] : (uint32_t)f->content_len;
+			const char *text = content + lines.starts[ln];
+			uint32_t endo = ln + 1 < lines.count ? lines.starts[ln + 1] : (uint32_t)content_len;
 			uint32_t len = endo - lines.starts[ln];
+			query_hit *h;
 			int rc;
 			while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 				len--;
 			if (cl->sec[i]) {
 				if (!inside) {
-					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0;
+					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0;
 					continue;
 				}
 				if (cl->sec_end[i] &&
-				    pcre2_match(cl->sec_end[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0) {
-					inside = false;
+				    pcre2_match(cl->sec_end[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0) {
 					/* the end line may open the next section */
-					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL) >= 0;
+					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0;
 					continue;
 				}
 			}
-			if (!counted_line(fc, ln + 1, ln + 1))
+			if (!pg_file_line_added(f, ln + 1))
 				continue;
-			rc = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len, 0, 0, cl->md, NULL);
+			rc = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL);
 			if (rc < 0)
 				continue;
-			if (add_signal(fc->out, row->kind, row->tier, ln + 1,
-				       line_format(row->reason, text, cl->md, rc), false) &&
-			    row->hint && !fc->out->hint)
-				fc->out->hint = line_format(row->hint, text, cl->md, rc);
+			h = pg_vec_push(hits);
+			h->row = row;
+			h->line = h->end_line = ln + 1;
+			h->reason = line_format(row->reason, text, md, rc);
+			h->hint = row->hint ? line_format(row->hint, text, md, rc) : NULL;
 		}
 	}
 	pg_lines_dispose(&lines);
 }
 
-static bool has_long_lines(const pg_file *f)
+static bool has_long_lines(const char *text, size_t len)
 {
-	const char *p = f->content, *end = f->content + f->content_len;
+	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -393,8 +396,59 @@ static bool has_long_lines(const pg_file *f)
 	return false;
 }
 
+/* file_scan - what a file's text says to the stakes, before the
+ * whitespace-only lines are known: made from the analysis's parse of the
+ * file (stage_visit), or from the blob when no visit saw it.
+ *   has_text   - the text was readable (not deleted, binary or too large)
+ *   long_lines - minified or generated
+ *   head       - per signal row: its SIG_HEAD regex matched the file's head
+ *   nlines     - lines of the text
+ *   hits       - query_hit: SIG_LINE rows on added lines, then signal queries */
+typedef struct file_scan {
+	bool has_text;
+	bool long_lines;
+	uint8_t *head;
+	uint32_t nlines;
+	pg_vec hits;
+} file_scan;
+
+static uint32_t count_lines(const char *s, size_t n);
+
+static void scan_init(file_scan *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	pg_vec_init(&sc->hits, sizeof(query_hit));
+}
+
+static void scan_dispose(file_scan *sc)
+{
+	free(sc->head);
+	hits_dispose(&sc->hits);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* Everything but the signal queries, from the text. */
+static void scan_text(const classifier *cl, const pg_file *f, const char *text, size_t len, file_scan *sc)
+{
+	pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+	size_t i;
+	sc->has_text = true;
+	sc->nlines = count_lines(text, len);
+	sc->long_lines = has_long_lines(text, len);
+	sc->head = pg_calloc(pg_signal_row_count + 1, 1);
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const pg_signal_row *row = &pg_signal_rows[i];
+		if (row->match == SIG_HEAD && globs_match(row->paths, f->path))
+			sc->head[i] = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len < HEAD_BYTES ? len : HEAD_BYTES, 0,
+						  0, md, NULL) >= 0;
+	}
+	if (f->added_count)
+		scan_lines(cl, f, text, len, md, &sc->hits);
+	pcre2_match_data_free(md);
+}
+
 /* Whole-file lowering: test code, docs, generated, formatting, rename. */
-static bool lower_file(file_ctx *fc, const pg_stakes_opts *opts)
+static bool lower_file(file_ctx *fc, const pg_stakes_opts *opts, const file_scan *sc)
 {
 	const pg_file *f = fc->f;
 	pg_stakes_file *sf = fc->out;
@@ -408,15 +462,12 @@ static bool lower_file(file_ctx *fc, const pg_stakes_opts *opts)
 		if (row->tier != PG_TIER_LOW)
 			continue;
 		if ((row->match == SIG_PATH && globs_match(row->paths, f->path)) ||
-		    (row->match == SIG_HEAD && f->content && globs_match(row->paths, f->path) &&
-		     pcre2_match(fc->cl->re[i], (PCRE2_SPTR)f->content,
-				 f->content_len < HEAD_BYTES ? f->content_len : HEAD_BYTES, 0, 0, fc->cl->md,
-				 NULL) >= 0)) {
+		    (row->match == SIG_HEAD && sc->head && sc->head[i])) {
 			add_signal(sf, row->kind, PG_TIER_LOW, 0, pg_strdup(row->reason), true);
 			return true;
 		}
 	}
-	if (f->content && f->lang && has_long_lines(f)) {
+	if (sc->has_text && f->lang && sc->long_lines) {
 		add_signal(sf, "generated", PG_TIER_LOW, 0, pg_strdup("very long lines (minified or generated)"),
 			   true);
 		return true;
@@ -536,11 +587,24 @@ static char *default_hint(const pg_file *f, const pg_stakes_file *sf)
 	return pg_printf_alloc("exercise what uses %s (lines %u-%u)", f->path, a, b);
 }
 
-/* `hits`: the file's signal-query hits from the analysis's parse, or NULL
- * to parse the file here. */
+/* A file no visit saw: its text, and its parse for the signal queries. */
+static void scan_file(classifier *cl, const pg_file *f, const char *text, size_t len,
+		      const pg_stakes_opts *opts, file_scan *sc)
+{
+	scan_text(cl, f, text, len, sc);
+	if (f->lang && f->added_count && !is_test_path(opts, f->path)) {
+		pg_source src;
+		pg_source_parse(&src, f->path, text, len, f->lang, cl->parser,
+				opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
+		collect_hits(cl, cl->cursor, f, &src, &sc->hits);
+		pg_source_dispose(&src);
+	}
+}
+
+/* `sc`: what the file's text says (see file_scan). */
 static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, size_t ws_count,
 		    bool ws_known, bool no_tests_changed, const pg_result *r, const pg_stakes_opts *opts,
-		    const pg_vec *hits, pg_stakes_file *out)
+		    const file_scan *sc, pg_stakes_file *out)
 {
 	file_ctx fc = { cl, f, ws, ws_count, ws_known, out };
 	size_t i;
@@ -548,7 +612,7 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 	out->path = f->path;
 	pg_vec_init(&out->signals, sizeof(pg_stakes_signal));
 	pg_vec_init(&out->hunks, sizeof(pg_stakes_hunk));
-	if (!lower_file(&fc, opts)) {
+	if (!lower_file(&fc, opts, sc)) {
 		uint32_t first = f->added_count ? counted_line(&fc, 1, UINT32_MAX) : 0;
 		for (i = 0; i < pg_signal_row_count; i++) {
 			const pg_signal_row *row = &pg_signal_rows[i];
@@ -558,22 +622,8 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 					out->hint = pg_strdup(row->hint);
 			}
 		}
-		if (f->content && f->added_count) {
-			run_line_rows(&fc);
-			if (hits) {
-				apply_hits(&fc, hits);
-			} else if (f->lang) {
-				pg_source src;
-				pg_vec own;
-				pg_vec_init(&own, sizeof(query_hit));
-				pg_source_parse(&src, f->path, f->content, f->content_len, f->lang, cl->parser,
-						opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
-				collect_hits(cl, cl->cursor, f, &src, &own);
-				pg_source_dispose(&src);
-				apply_hits(&fc, &own);
-				hits_dispose(&own);
-			}
-		}
+		if (sc->has_text && f->added_count)
+			apply_hits(&fc, &sc->hits);
 		other_stage_signals(&fc, r, no_tests_changed);
 	}
 	pg_vec_sort(&out->signals, 0, signal_cmp);
@@ -612,9 +662,14 @@ int pg_stakes_classify_file(const pg_file *f, const pg_line_range *ws_ranges, si
 {
 	classifier cl;
 	int err;
+	file_scan sc;
 	if ((err = classifier_init(&cl)) < 0)
 		return err;
-	err = classify(&cl, f, ws_ranges, ws_count, ws_known, no_tests_changed, r, opts, NULL, out);
+	scan_init(&sc);
+	if (f->content)
+		scan_file(&cl, f, f->content, f->content_len, opts, &sc);
+	err = classify(&cl, f, ws_ranges, ws_count, ws_known, no_tests_changed, r, opts, &sc, out);
+	scan_dispose(&sc);
 	classifier_dispose(&cl);
 	return err;
 }
@@ -805,8 +860,10 @@ static uint32_t count_lines(const char *s, size_t n)
 }
 
 /* Classify one file of the range: read what it needs from the repository. */
+/* Classify one file of the range: `scan` from the analysis's visit, or
+ * NULL to read the file here. */
 static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file *f, bool untested,
-			    const pg_result *r, const pg_stakes_opts *opts, const pg_vec *hits,
+			    const pg_result *r, const pg_stakes_opts *opts, const file_scan *scan,
 			    pg_stakes_file *out)
 {
 	pg_file view = *f;
@@ -815,43 +872,47 @@ static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file 
 	bool ws_known = false;
 	static const unsigned char zero[20];
 	size_t max = opts && opts->analysis ? opts->analysis->max_file_size : (size_t)2 << 20;
+	file_scan own;
 	int err;
 	bool readable = f->status != PG_FILE_DELETED && memcmp(f->new_oid, zero, 20) != 0 &&
 			(!f->skip_reason || strcmp(f->skip_reason, "unsupported-language") == 0 ||
 			 strcmp(f->skip_reason, "no-added-lines") == 0 || strcmp(f->skip_reason, "excluded") == 0);
+	scan_init(&own);
+	if (!scan) {
+		char *text = NULL;
+		size_t len = 0;
+		if (readable && pg_repo_read_blob(repo, f->new_oid, max, &text, &len) == 0 &&
+		    !memchr(text, '\0', len < 8000 ? len : 8000))
+			scan_file(cl, f, text, len, opts, &own);
+		pg_error_clear();
+		free(text);
+		scan = &own;
+	}
 	view.content = NULL;
 	view.content_len = 0;
-	if (readable && pg_repo_read_blob(repo, f->new_oid, max, &view.content, &view.content_len) == 0 &&
-	    memchr(view.content, '\0', view.content_len < 8000 ? view.content_len : 8000)) {
-		free(view.content);
-		view.content = NULL;
-		view.content_len = 0;
-	}
-	if (view.content && f->added_count && f->added[f->added_count - 1].end == UINT32_MAX) {
+	if (scan->has_text && f->added_count && f->added[f->added_count - 1].end == UINT32_MAX) {
 		added = pg_malloc(f->added_count * sizeof(*added));
 		memcpy(added, f->added, f->added_count * sizeof(*added));
-		added[f->added_count - 1].end = count_lines(view.content, view.content_len);
-		if (!added[f->added_count - 1].end)
-			added[f->added_count - 1].end = 1;
+		added[f->added_count - 1].end = scan->nlines ? scan->nlines : 1;
 		view.added = added;
 	}
-	if (view.content && memcmp(f->old_oid, zero, 20) != 0 && f->added_count &&
+	if (scan->has_text && memcmp(f->old_oid, zero, 20) != 0 && f->added_count &&
 	    (f->status == PG_FILE_MODIFIED || f->status == PG_FILE_RENAMED)) {
 		if (pg_repo_diff_file_ignoring_ws(repo, f, &ws, &ws_count) == 0)
 			ws_known = true;
 	}
-	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, hits, out);
+	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, scan, out);
 	free(ws);
 	free(added);
-	free(view.content);
+	scan_dispose(&own);
 	return err;
 }
 
 struct pg_stakes_stage {
 	classifier cl;
 	pg_stakes_opts opts;
-	pg_vec *hits; /* per file of the result: query_hit */
-	bool *seen;   /* the analysis's parse of the file was visited */
+	file_scan *scans; /* per file of the result, from the analysis's visit */
+	bool *seen;       /* the file was visited */
 	size_t nslots;
 	pg_file_visitor visitor;
 };
@@ -871,10 +932,10 @@ static void stage_begin(void *ctx, const pg_result *r)
 	pg_stakes_stage *s = ctx;
 	size_t i;
 	s->nslots = r->files.len;
-	s->hits = pg_calloc(s->nslots ? s->nslots : 1, sizeof(pg_vec));
+	s->scans = pg_calloc(s->nslots ? s->nslots : 1, sizeof(file_scan));
 	s->seen = pg_calloc(s->nslots ? s->nslots : 1, sizeof(bool));
 	for (i = 0; i < s->nslots; i++)
-		pg_vec_init(&s->hits[i], sizeof(query_hit));
+		scan_init(&s->scans[i]);
 }
 
 static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_source *src, pg_worker *w)
@@ -882,7 +943,8 @@ static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_sour
 	pg_stakes_stage *s = ctx;
 	if (index >= s->nslots || !stage_wants(s, f))
 		return;
-	collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->hits[index]);
+	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
+	collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].hits);
 	s->seen[index] = true;
 }
 
@@ -913,8 +975,8 @@ void pg_stakes_stage_free(pg_stakes_stage *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->nslots; i++)
-		hits_dispose(&s->hits[i]);
-	free(s->hits);
+		scan_dispose(&s->scans[i]);
+	free(s->scans);
 	free(s->seen);
 	classifier_dispose(&s->cl);
 	free(s);
@@ -935,12 +997,12 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	untested = no_tests_changed(r, opts);
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
-		const pg_vec *hits = i < s->nslots && s->seen[i] ? &s->hits[i] : NULL;
+		const file_scan *scan = i < s->nslots && s->seen[i] ? &s->scans[i] : NULL;
 		pg_stakes_file *sf;
 		if (f->status == PG_FILE_UNCHANGED)
 			continue; /* a full scan has no change to weigh */
 		sf = pg_vec_push(&st->files);
-		if ((err = classify_in_repo(&s->cl, repo, f, untested, r, opts, hits, sf)) < 0)
+		if ((err = classify_in_repo(&s->cl, repo, f, untested, r, opts, scan, sf)) < 0)
 			goto done;
 		if (sf->tier > st->tier)
 			st->tier = sf->tier;
