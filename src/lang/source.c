@@ -35,16 +35,73 @@ TSPoint pg_point_at(const char *text, uint32_t off)
 	return p;
 }
 
+/*
+ * The parse budget is enforced here, not by libtree-sitter: 0.20.7's own
+ * timeout (ts_parser_set_timeout_micros, and the cancellation flag, which
+ * shares its check) crashes when it fires right after a comment of a grammar
+ * whose comments are non-terminal extras, as Rust's are: it releases the
+ * NULL lookahead the parser holds at that moment (parser.c, "no lookahead
+ * after non-terminal extra"). Which parse step the clock stops at is chance,
+ * so a slow Rust file with comments crashed now and then.
+ *
+ * Instead the text is handed to the parser in chunks, and once the budget is
+ * spent the input ends where the bytes already handed out end (so the text
+ * the parser sees stays consistent): the parser finishes at most a chunk
+ * later, and the tree is dropped. test_lang.c holds the regression test.
+ */
+#define READ_CHUNK 4096
+
+typedef struct budget_input {
+	const char *text;
+	uint32_t len;
+	uint32_t served;   /* bytes [0, served) have been handed out */
+	uint64_t deadline; /* pg_time_usec(), 0: none */
+	bool expired;
+} budget_input;
+
+static const char *budget_read(void *payload, uint32_t byte, TSPoint point, uint32_t *n)
+{
+	budget_input *in = payload;
+	uint32_t end;
+	(void)point;
+	if (in->deadline && !in->expired && pg_time_usec() > in->deadline)
+		in->expired = true;
+	if (byte >= in->len || (in->expired && byte >= in->served)) {
+		*n = 0;
+		return "";
+	}
+	end = in->len - byte > READ_CHUNK ? byte + READ_CHUNK : in->len;
+	if (in->expired && end > in->served)
+		end = in->served;
+	if (end > in->served)
+		in->served = end;
+	*n = end - byte;
+	return in->text + byte;
+}
+
 static void parse_doc(pg_source *src, pg_doc *d)
 {
+	budget_input in;
+	TSInput input;
 	TSTree *tree;
 	ts_parser_set_language(src->parser, d->lang->grammar());
 	if (d->ranges)
 		ts_parser_set_included_ranges(src->parser, d->ranges, d->range_count);
 	else
 		ts_parser_set_included_ranges(src->parser, NULL, 0);
-	ts_parser_set_timeout_micros(src->parser, src->timeout_us);
-	tree = ts_parser_parse_string(src->parser, NULL, d->text, d->len);
+	ts_parser_set_timeout_micros(src->parser, 0); /* never: see above */
+	memset(&in, 0, sizeof(in));
+	in.text = d->text;
+	in.len = d->len;
+	in.deadline = src->timeout_us ? pg_time_usec() + src->timeout_us : 0;
+	input.payload = &in;
+	input.read = budget_read;
+	input.encoding = TSInputEncodingUTF8;
+	tree = ts_parser_parse(src->parser, NULL, input);
+	if (tree && in.expired) {
+		ts_tree_delete(tree);
+		tree = NULL;
+	}
 	if (!tree) {
 		src->timed_out = true;
 		ts_parser_reset(src->parser);

@@ -189,6 +189,61 @@ static void test_parse_timeout_is_reported(void **state)
 	free(js);
 }
 
+/* libtree-sitter 0.20.7's own timeout crashed (released a NULL subtree) when
+ * it fired right after a Rust comment, a non-terminal extra of that grammar.
+ * With a 1 us budget its first check, 100 parse steps in, lands there for
+ * some of these prefixes (j = 1, 3, 5, ...). The budget is prgate's now
+ * (source.c): every one of these parses stops and says it timed out. */
+static void test_parse_timeout_after_comment(void **state)
+{
+	int j, k;
+	for (j = 0; j < 12; j++) {
+		pg_source src;
+		pg_buf b;
+		pg_buf_init(&b, 0);
+		for (k = 0; k < j; k++)
+			pg_buf_puts(&b, "a;");
+		for (k = 0; k < 3000; k++)
+			pg_buf_puts(&b, "// c\n");
+		pg_source_parse(&src, "c.rs", b.ptr, b.len, pg_lang_by_name("rust"), parser, 1);
+		assert_true(src.timed_out);
+		assert_null(PG_SOURCE_DOC(&src, 0)->tree);
+		pg_source_dispose(&src);
+		pg_buf_dispose(&b);
+	}
+}
+
+/* Within its budget, a file read in chunks parses whole: multi-byte
+ * characters across chunk boundaries, an HTML string whose script sits
+ * past the first chunk. */
+static void test_parse_in_chunks(void **state)
+{
+	pg_source src;
+	pg_buf b;
+	TSNode root;
+	int k, js;
+	pg_buf_init(&b, 0);
+	pg_buf_puts(&b, "fn f() {\n");
+	for (k = 0; k < 3000; k++)
+		pg_buf_puts(&b, "    let s = \"\xc3\xa9\xe2\x82\xac\"; // \xf0\x9f\x98\x80\n");
+	pg_buf_puts(&b, "    let h = r#\"<div><script>eval(x)</script></div>\"#;\n}\n");
+	pg_source_parse(&src, "big.rs", b.ptr, b.len, pg_lang_by_name("rust"), parser, 10u * 1000 * 1000);
+	assert_false(src.timed_out);
+	root = ts_tree_root_node(PG_SOURCE_DOC(&src, 0)->tree);
+	assert_false(ts_node_has_error(root));
+	assert_int_equal(ts_node_end_byte(root), b.len);
+	js = doc_with_origin(&src, "script", 0);
+	assert_true(js > 0);
+	{
+		uint32_t line, col;
+		locate(&src, PG_SOURCE_DOC(&src, (size_t)js), "eval", &line, &col);
+		assert_int_equal(line, 3002);
+		assert_int_equal(col, 29);
+	}
+	pg_source_dispose(&src);
+	pg_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +255,8 @@ int main(void)
 		cmocka_unit_test(test_rust_test_detection),
 		cmocka_unit_test(test_js_test_detection),
 		cmocka_unit_test(test_parse_timeout_is_reported),
+		cmocka_unit_test(test_parse_timeout_after_comment),
+		cmocka_unit_test(test_parse_in_chunks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
