@@ -4,12 +4,16 @@
 # Crashes are written to tests/fuzz/artifacts/ and make the script fail.
 # The seed is fixed (FUZZ_SEED, default 1) so a CI run explores the same
 # inputs every time; FUZZ_SEED=0 lets libFuzzer pick one (the long runs).
+# FUZZ_TS_SOURCE_DIR=/path/to/tree-sitter-0.20.7 (apt-get source tree-sitter)
+# builds libtree-sitter from that source with the sanitizers, instead of
+# linking Debian's uninstrumented library (use another FUZZ_BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 shift || true
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-CC=clang cmake -S . -B "$build" -DPRGATE_FUZZ=ON -DPRGATE_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CC=clang cmake -S . -B "$build" -DPRGATE_FUZZ=ON -DPRGATE_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPRGATE_TS_SOURCE_DIR="${FUZZ_TS_SOURCE_DIR:-}" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
