@@ -28,7 +28,11 @@ typedef struct cov_filefacts {
  *   fns         - pg_changed_fn of the file, in line order
  *   facts       - its added lines (has_facts: they were classified)
  *   base_units, head_units - tests of the base and head file (weakened.c)
- *   head_lines  - lines of the head file */
+ *   head_lines  - lines of the head file
+ *   idents      - the identifiers of the head file that can mention a
+ *                 function in test code (pg_cov_test_idents), each once,
+ *                 NUL-separated; idents_known: collected (the search for
+ *                 tests does not read the file again) */
 typedef struct cov_slot {
 	bool seen;
 	pg_vec fns;
@@ -36,6 +40,8 @@ typedef struct cov_slot {
 	cov_filefacts facts;
 	pg_vec base_units, head_units;
 	uint32_t head_lines;
+	bool idents_known;
+	pg_buf idents;
 } cov_slot;
 
 /* cov_io - how a look reads blobs and parses: the analysis worker's during a
@@ -71,6 +77,14 @@ void pg_cov_functions_look(cov_ctx *c, const pg_file *f, const pg_source *head, 
 			   cov_slot *slot);
 /* functions.c: fill sum->functions and ctx->facts from the slots. */
 int pg_cov_functions(cov_ctx *c);
+/* tests_map.c: call on_ident for each identifier of `text` that may mention
+ * a function in test code: all of a test file; in any other file those at
+ * or after its first test marker (#[test], #[cfg(test)], describe(, it(,
+ * ...). Stops when on_ident returns true. */
+void pg_cov_test_idents(const char *text, size_t len, bool test_file,
+			bool (*on_ident)(void *ctx, const char *s, size_t n), void *ctx);
+/* tests_map.c: the slot's idents from the head file's text. */
+void pg_cov_collect_idents(cov_ctx *c, const pg_file *f, const char *text, size_t len, cov_slot *slot);
 /* tests_map.c: untested public functions, no test changed, snapshots. */
 int pg_cov_tests(cov_ctx *c);
 /* weakened.c: does the file's tests need comparing (and its base parsed)? */

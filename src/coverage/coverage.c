@@ -119,6 +119,8 @@ static void look(cov_ctx *c, const cov_io *io, const pg_file *f, const pg_source
 	bool have_base = false;
 
 	slot->seen = true;
+	if (head && f->status != PG_FILE_DELETED)
+		pg_cov_collect_idents(c, f, head->text, head->len, slot);
 	if (!fns && !units)
 		return;
 	if (!head && f->status != PG_FILE_DELETED && f->lang && (text = io->read(io->ctx, f->new_oid, &len))) {
@@ -159,6 +161,7 @@ static void visitor_begin(void *ctx, const pg_result *r)
 		pg_vec_init(&c->slots[i].fns, sizeof(pg_changed_fn));
 		pg_cov_units_init(&c->slots[i].base_units);
 		pg_cov_units_init(&c->slots[i].head_units);
+		pg_buf_init(&c->slots[i].idents, 0);
 	}
 }
 
@@ -259,6 +262,7 @@ void pg_coverage_stage_free(pg_coverage_stage *c)
 		pg_vec_dispose(&s->fns);
 		pg_cov_units_dispose(&s->base_units);
 		pg_cov_units_dispose(&s->head_units);
+		pg_buf_dispose(&s->idents);
 	}
 	free(c->slots);
 	ts_parser_delete(c->parser);

@@ -88,12 +88,6 @@ static long lookup(const search *s, const char *text, size_t n)
 	return -1;
 }
 
-static bool want_path(void *ctx, const char *path)
-{
-	(void)ctx;
-	return pg_lang_for_path(path) != NULL;
-}
-
 /* Is the identifier text[start, end) where test code can start, by the
  * markers the language hooks recognise: #[test...], #[cfg(test...)],
  * ::test... (#[tokio::test]), rstest..., quickcheck..., and the calls
@@ -116,23 +110,14 @@ static bool test_marker(const char *text, size_t len, size_t start, size_t end)
 	return next == '(' && ((n == 5 && memcmp(w, "suite", 5) == 0) || (n == 7 && memcmp(w, "context", 7) == 0));
 }
 
-/* One pass over the blob's identifiers: each that names a pending function
- * counts when the file is a test file, or when it comes at or after the
- * file's first test marker (Rust keeps its #[cfg(test)] module at the end of
- * the file; JavaScript inline tests follow their describe/it). This is a
- * text search by design: parsing every file of the head tree that holds
- * tests made the search cost grow with the repository, not the change. */
-static int on_blob(void *p, const char *path, const char *text, size_t len)
+void pg_cov_test_idents(const char *text, size_t len, bool test_file,
+			bool (*on_ident)(void *ctx, const char *s, size_t n), void *ctx)
 {
-	search *s = p;
-	bool in_tests = pg_cov_is_test_path(s->c, path);
+	bool in_tests = test_file;
 	size_t i;
-	if (memchr(text, '\0', len < 8000 ? len : 8000))
-		return 0;
 	init_ident_table();
-	for (i = 0; i < len && s->left;) {
+	for (i = 0; i < len;) {
 		size_t start;
-		long k;
 		unsigned char kind = ident_table[(unsigned char)text[i]];
 		if (!kind) { /* between identifiers */
 			i++;
@@ -148,12 +133,108 @@ static int on_blob(void *p, const char *path, const char *text, size_t len)
 				continue;
 			in_tests = true;
 		}
-		if ((k = lookup(s, text + start, i - start)) >= 0 && !s->found[k]) {
-			s->found[k] = true;
-			s->left--;
-		}
+		if (on_ident(ctx, text + start, i - start))
+			return;
 	}
+}
+
+/* idset - the distinct identifiers of one file, NUL-separated in `out`. */
+typedef struct idset {
+	pg_buf *out;
+	uint32_t *slots; /* offset in out + 1, 0 = empty */
+	size_t cap, used;
+} idset;
+
+static bool idset_add(void *p, const char *text, size_t n)
+{
+	idset *set = p;
+	size_t h, i;
+	if ((set->used + 1) * 2 > set->cap) {
+		uint32_t *old = set->slots;
+		size_t oldcap = set->cap;
+		set->cap = oldcap ? oldcap * 2 : 256;
+		set->slots = pg_calloc(set->cap, sizeof(uint32_t));
+		for (i = 0; i < oldcap; i++)
+			if (old[i]) {
+				const char *w = set->out->ptr + old[i] - 1;
+				for (h = (size_t)hash_bytes(w, strlen(w)) & (set->cap - 1); set->slots[h];
+				     h = (h + 1) & (set->cap - 1))
+					;
+				set->slots[h] = old[i];
+			}
+		free(old);
+	}
+	for (h = (size_t)hash_bytes(text, n) & (set->cap - 1); set->slots[h]; h = (h + 1) & (set->cap - 1)) {
+		const char *w = set->out->ptr + set->slots[h] - 1;
+		if (strlen(w) == n && memcmp(w, text, n) == 0)
+			return false;
+	}
+	set->slots[h] = (uint32_t)set->out->len + 1;
+	pg_buf_put(set->out, text, n);
+	pg_buf_putc(set->out, '\0');
+	set->used++;
+	return false;
+}
+
+void pg_cov_collect_idents(cov_ctx *c, const pg_file *f, const char *text, size_t len, cov_slot *slot)
+{
+	idset set = { &slot->idents, NULL, 0, 0 };
+	pg_cov_test_idents(text, len, pg_cov_is_test_path(c, f->path), idset_add, &set);
+	free(set.slots);
+	slot->idents_known = true;
+}
+
+/* A name is found: true when none is left to look for. */
+static bool found_ident(void *p, const char *text, size_t n)
+{
+	search *s = p;
+	long k = lookup(s, text, n);
+	if (k >= 0 && !s->found[k]) {
+		s->found[k] = true;
+		s->left--;
+	}
+	return s->left == 0;
+}
+
+/* One pass over a blob of the head tree (see pg_cov_test_idents). This is a
+ * text search by design: parsing every file of the head tree that holds
+ * tests made the search cost grow with the repository, not the change. */
+static int on_blob(void *p, const char *path, const char *text, size_t len)
+{
+	search *s = p;
+	if (memchr(text, '\0', len < 8000 ? len : 8000))
+		return 0;
+	pg_cov_test_idents(text, len, pg_cov_is_test_path(s->c, path), found_ident, s);
 	return s->left == 0 ? 1 : 0;
+}
+
+/* The changed files' mentions were collected during the analysis (their
+ * slots): those paths are not read again. */
+static bool slot_of_path(const cov_ctx *c, const char *path, size_t *index)
+{
+	size_t lo = 0, hi = c->r->files.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(PG_VEC_AT(&c->r->files, pg_file, mid)->path, path);
+		if (cmp == 0) {
+			*index = mid;
+			return true;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool want_unread(void *p, const char *path)
+{
+	search *s = p;
+	size_t i;
+	if (!pg_lang_for_path(path))
+		return false;
+	return !(slot_of_path(s->c, path, &i) && i < s->c->nslots && s->c->slots[i].idents_known);
 }
 
 static void find_untested(cov_ctx *c)
@@ -184,7 +265,17 @@ static void find_untested(cov_ctx *c)
 	s.left = s.count;
 	if (s.count) {
 		index_names(&s);
-		err = pg_repo_walk_tree(c->repo, c->r->range.head, want_path, on_blob, &s,
+		for (i = 0; i < c->nslots && s.left; i++) {
+			const cov_slot *slot = &c->slots[i];
+			const char *p = slot->idents.ptr, *end = p + slot->idents.len;
+			while (slot->idents_known && p < end && s.left) {
+				size_t n = strlen(p);
+				found_ident(&s, p, n);
+				p += n + 1;
+			}
+		}
+		err = s.left == 0 ? 0
+				  : pg_repo_walk_tree(c->repo, c->r->range.head, want_unread, on_blob, &s,
 					c->aopts ? c->aopts->max_file_size : 0, deadline);
 		if (err < 0) {
 			c->sum->search_incomplete = true;
