@@ -153,6 +153,40 @@ static void test_rust_test_detection(void **state)
 	pg_source_dispose(&src);
 }
 
+/* The outline: one walk gives comments, functions and test code. */
+static void test_outline(void **state)
+{
+	const char *rs = "// about a\nfn a() { /* inner */ }\n#[cfg(test)]\n// note\nmod tests {\n"
+			 "  // helper\n  fn h() {}\n  #[test]\n  fn t() { h(); }\n}\nfn b() {}\n";
+	const char *names[] = { "a", "h", "t", "b" };
+	pg_source src;
+	const pg_doc *d;
+	const TSNode *fns;
+	size_t n, i;
+	pg_source_parse(&src, "lib.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	fns = pg_doc_functions(d, &n);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		char *name = d->lang->function_name(d, fns[i]);
+		assert_string_equal(name, names[i]);
+		free(name);
+	}
+	/* comments, inside test code or not; code is not a comment */
+	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "about") - rs)));
+	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "inner") - rs)));
+	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "helper") - rs)));
+	assert_false(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "fn a") - rs)));
+	/* the #[cfg(test)] module is test code (a comment between the attribute
+	 * and the item does not break it); what follows it is not */
+	assert_false(pg_doc_test_at(d, (uint32_t)(strstr(rs, "fn a") - rs)));
+	assert_true(pg_doc_test_at(d, (uint32_t)(strstr(rs, "mod tests") - rs)));
+	assert_true(pg_doc_test_at(d, (uint32_t)(strstr(rs, "h(); }") - rs)));
+	assert_false(pg_doc_test_at(d, (uint32_t)(strstr(rs, "fn b") - rs)));
+	assert_true(pg_doc_has_tests(d));
+	pg_source_dispose(&src);
+}
+
 static void test_js_test_detection(void **state)
 {
 	const char *js = "function a() { f(1); }\ndescribe('x', () => {\n  it.skip('y', () => { g(2); });\n});\n";
@@ -254,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_non_markup_strings_are_not_html),
 		cmocka_unit_test(test_rust_test_detection),
 		cmocka_unit_test(test_js_test_detection),
+		cmocka_unit_test(test_outline),
 		cmocka_unit_test(test_parse_timeout_is_reported),
 		cmocka_unit_test(test_parse_timeout_after_comment),
 		cmocka_unit_test(test_parse_in_chunks),
