@@ -99,32 +99,12 @@ TSQueryCursor *pg_worker_cursor(pg_worker *w)
 	return w->cursor;
 }
 
-static bool looks_binary(const char *text, size_t len)
-{
-	return memchr(text, '\0', len < 8000 ? len : 8000) != NULL;
-}
-
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
 {
-	static const unsigned char zero[20];
-	char *text = NULL;
-	int err;
-	*len = 0;
-	if (!memcmp(oid, zero, 20))
-		return NULL;
+	char *text;
 	pthread_mutex_lock(&w->run->lock);
-	err = pg_repo_read_blob(w->run->repo, oid, w->run->opts->max_file_size, &text, len);
+	text = pg_repo_read_text(w->run->repo, oid, w->run->opts->max_file_size, len);
 	pthread_mutex_unlock(&w->run->lock);
-	if (err < 0) {
-		pg_error_clear();
-		*len = 0;
-		return NULL;
-	}
-	if (looks_binary(text, *len)) {
-		free(text);
-		*len = 0;
-		return NULL;
-	}
 	return text;
 }
 
@@ -343,7 +323,7 @@ static int load_content(run_ctx *run, pg_file *f)
 	}
 	if (err < 0)
 		return err;
-	if (looks_binary(f->content, f->content_len)) {
+	if (pg_text_is_binary(f->content, f->content_len)) {
 		f->skip_reason = "binary";
 		free(f->content);
 		f->content = NULL;

@@ -46,22 +46,7 @@ void pg_cov_finding(cov_ctx *c, const char *rule_id, const char *path, uint32_t 
 
 char *pg_cov_read_blob(cov_ctx *c, const unsigned char oid[20], size_t *len)
 {
-	static const unsigned char zero[20];
-	char *text = NULL;
-	size_t max = c->aopts ? c->aopts->max_file_size : 0;
-	*len = 0;
-	if (!memcmp(oid, zero, 20))
-		return NULL;
-	if (pg_repo_read_blob(c->repo, oid, max, &text, len) < 0) {
-		pg_error_clear();
-		return NULL;
-	}
-	if (memchr(text, '\0', *len < 8000 ? *len : 8000)) {
-		free(text);
-		*len = 0;
-		return NULL;
-	}
-	return text;
+	return pg_repo_read_text(c->repo, oid, c->aopts ? c->aopts->max_file_size : 0, len);
 }
 
 bool pg_cov_is_test_path(const cov_ctx *c, const char *path)

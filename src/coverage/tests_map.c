@@ -202,7 +202,7 @@ static bool found_ident(void *p, const char *text, size_t n)
 static int on_blob(void *p, const char *path, const char *text, size_t len)
 {
 	search *s = p;
-	if (memchr(text, '\0', len < 8000 ? len : 8000))
+	if (pg_text_is_binary(text, len))
 		return 0;
 	pg_cov_test_idents(text, len, pg_cov_is_test_path(s->c, path), found_ident, s);
 	return s->left == 0 ? 1 : 0;

@@ -329,10 +329,29 @@ int pg_repo_read_blob(pg_repo *r, const unsigned char raw[20], size_t max, char 
 	return 0;
 }
 
-static bool is_binary(const char *s, size_t n)
+bool pg_text_is_binary(const char *s, size_t n)
 {
-	/* git's heuristic: a NUL byte in the first 8000 bytes */
 	return memchr(s, '\0', n < 8000 ? n : 8000) != NULL;
+}
+
+char *pg_repo_read_text(pg_repo *r, const unsigned char raw[20], size_t max, size_t *len)
+{
+	static const unsigned char zero[20];
+	char *text = NULL;
+	*len = 0;
+	if (!memcmp(raw, zero, 20))
+		return NULL;
+	if (pg_repo_read_blob(r, raw, max, &text, len) < 0) {
+		pg_error_clear();
+		*len = 0;
+		return NULL;
+	}
+	if (pg_text_is_binary(text, *len)) {
+		free(text);
+		*len = 0;
+		return NULL;
+	}
+	return text;
 }
 
 typedef struct line_collector {
@@ -450,7 +469,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 		}
 		if ((err = pg_repo_read_blob(r, d->new_file.id.id, 0, &new_text, &new_len)) < 0)
 			return err;
-		if (is_binary(new_text, new_len)) {
+		if (pg_text_is_binary(new_text, new_len)) {
 			f->skip_reason = "binary";
 			free(new_text);
 			return 0;
@@ -466,7 +485,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 			err = 0;
 			old_text = NULL;
 		}
-		if (old_text && is_binary(old_text, old_len) && !has_new) {
+		if (old_text && pg_text_is_binary(old_text, old_len) && !has_new) {
 			f->skip_reason = "binary";
 			goto done;
 		}
@@ -699,7 +718,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *p)
 	path = pg_printf_alloc("%s%s", root, git_tree_entry_name(e));
 	if (!w->want || w->want(w->ctx, path)) {
 		if (pg_repo_read_blob(w->r, git_tree_entry_id(e)->id, w->max, &text, &len) == 0 &&
-		    !is_binary(text, len))
+		    !pg_text_is_binary(text, len))
 			rc = w->cb(w->ctx, path, text, len);
 		free(text);
 	}

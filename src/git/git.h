@@ -66,6 +66,13 @@ int pg_repo_read_file(pg_repo *repo, const char *rev_hex, const char *path, size
 /* Read a blob by raw id. */
 int pg_repo_read_blob(pg_repo *repo, const unsigned char oid[20], size_t max, char **out,
 		      size_t *len);
+/* A blob as text for analysis (owned), or NULL, with no error kept, when
+ * the id is zero (no such side), the blob is larger than `max` (0: no
+ * limit), unreadable, or binary (git's rule: a NUL in its first 8000
+ * bytes). */
+char *pg_repo_read_text(pg_repo *repo, const unsigned char oid[20], size_t max, size_t *len);
+/* git's binary heuristic: a NUL byte in the first 8000 bytes. */
+bool pg_text_is_binary(const char *s, size_t n);
 
 /* Call cb for every regular file of commit `rev_hex` whose path matches
  * `want` (may be NULL: all). Stops when cb returns non-zero or the deadline

@@ -879,12 +879,10 @@ static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file 
 			 strcmp(f->skip_reason, "no-added-lines") == 0 || strcmp(f->skip_reason, "excluded") == 0);
 	scan_init(&own);
 	if (!scan) {
-		char *text = NULL;
 		size_t len = 0;
-		if (readable && pg_repo_read_blob(repo, f->new_oid, max, &text, &len) == 0 &&
-		    !memchr(text, '\0', len < 8000 ? len : 8000))
+		char *text = readable ? pg_repo_read_text(repo, f->new_oid, max, &len) : NULL;
+		if (text)
 			scan_file(cl, f, text, len, opts, &own);
-		pg_error_clear();
 		free(text);
 		scan = &own;
 	}
