@@ -60,21 +60,6 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-static void index_names(search *s)
-{
-	size_t i;
-	s->nslots = 16;
-	while (s->nslots < s->count * 2 + 1)
-		s->nslots *= 2;
-	s->slots = pg_calloc(s->nslots, sizeof(uint32_t));
-	for (i = 0; i < s->count; i++) {
-		size_t h = (size_t)hash_bytes(s->pending[i], strlen(s->pending[i])) & (s->nslots - 1);
-		while (s->slots[h])
-			h = (h + 1) & (s->nslots - 1);
-		s->slots[h] = (uint32_t)i + 1;
-	}
-}
-
 /* The pending name equal to text[0..n), as an index, or -1. */
 static long lookup(const search *s, const char *text, size_t n)
 {
@@ -86,6 +71,18 @@ static long lookup(const search *s, const char *text, size_t n)
 		h = (h + 1) & (s->nslots - 1);
 	}
 	return -1;
+}
+
+/* Look for `name` too, once however many functions have it. */
+static void add_name(search *s, const char *name)
+{
+	size_t n = strlen(name), h;
+	if (lookup(s, name, n) >= 0)
+		return;
+	for (h = (size_t)hash_bytes(name, n) & (s->nslots - 1); s->slots[h]; h = (h + 1) & (s->nslots - 1))
+		;
+	s->pending[s->count] = name;
+	s->slots[h] = (uint32_t)++s->count;
 }
 
 /* Is the identifier text[start, end) where test code can start, by the
@@ -241,7 +238,7 @@ static void find_untested(cov_ctx *c)
 {
 	pg_vec *fns = &c->sum->functions;
 	search s;
-	size_t i, j;
+	size_t i;
 	uint64_t budget = c->opts->search_budget_us ? c->opts->search_budget_us : DEFAULT_SEARCH_BUDGET_US;
 	uint64_t deadline = pg_time_usec() + budget;
 	int err;
@@ -252,19 +249,17 @@ static void find_untested(cov_ctx *c)
 	s.c = c;
 	s.pending = pg_calloc(fns->len + 1, sizeof(char *));
 	s.found = pg_calloc(fns->len + 1, sizeof(bool));
+	s.nslots = 16;
+	while (s.nslots < fns->len * 2 + 1)
+		s.nslots *= 2;
+	s.slots = pg_calloc(s.nslots, sizeof(uint32_t));
 	for (i = 0; i < fns->len; i++) {
 		pg_changed_fn *fn = PG_VEC_AT(fns, pg_changed_fn, i);
-		if (!fn->is_public || fn->is_test)
-			continue;
-		for (j = 0; j < s.count; j++)
-			if (strcmp(s.pending[j], fn->name) == 0)
-				break;
-		if (j == s.count)
-			s.pending[s.count++] = fn->name;
+		if (fn->is_public && !fn->is_test)
+			add_name(&s, fn->name);
 	}
 	s.left = s.count;
 	if (s.count) {
-		index_names(&s);
 		for (i = 0; i < c->nslots && s.left; i++) {
 			const cov_slot *slot = &c->slots[i];
 			const char *p = slot->idents.ptr, *end = p + slot->idents.len;
@@ -284,12 +279,10 @@ static void find_untested(cov_ctx *c)
 	}
 	for (i = 0; i < fns->len; i++) {
 		pg_changed_fn *fn = PG_VEC_AT(fns, pg_changed_fn, i);
+		long k;
 		if (!fn->is_public || fn->is_test)
 			continue;
-		for (j = 0; j < s.count; j++)
-			if (strcmp(s.pending[j], fn->name) == 0)
-				break;
-		if (j < s.count && s.found[j])
+		if ((k = lookup(&s, fn->name, strlen(fn->name))) >= 0 && s.found[k])
 			fn->tested = 1;
 		else if (!c->sum->search_incomplete)
 			fn->tested = 0;
