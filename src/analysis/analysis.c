@@ -87,7 +87,13 @@ struct pg_worker {
 	run_ctx *run;
 	TSParser *parser;
 	TSQueryCursor *cursor;
+	bool rules_ran; /* for the file being visited */
 };
+
+bool pg_worker_rules_ran(const pg_worker *w)
+{
+	return w->rules_ran;
+}
 
 TSParser *pg_worker_parser(pg_worker *w)
 {
@@ -122,6 +128,19 @@ typedef struct match_ctx {
 	file_job *job;
 	dedup seen;
 } match_ctx;
+
+/* The visitor whose own rules hold `rule`, or NULL (a rule of the packs). */
+static const pg_file_visitor *visitor_of(const run_ctx *run, const pg_rule *rule)
+{
+	size_t i, k;
+	for (i = 0; i < run->opts->nvisitors; i++) {
+		const pg_ruleset *rs = run->opts->visitors[i]->rules;
+		for (k = 0; rs && k < rs->rules.len; k++)
+			if (PG_RULESET_AT(rs, k) == rule)
+				return run->opts->visitors[i];
+	}
+	return NULL;
+}
 
 static size_t span_hash(const pg_rule *rule, uint32_t line, uint32_t col, uint32_t end_line,
 			uint32_t end_col)
@@ -254,7 +273,13 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	uint32_t line, col, end_line, end_col, len;
 	uint32_t end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
 	const char *text;
+	const pg_file_visitor *v;
 	int sev;
+
+	if ((v = visitor_of(mc->run, rule))) {
+		v->match(v->ctx, (size_t)(mc->job - mc->run->jobs), f, src, doc, m);
+		return;
+	}
 
 	if (rule->include && !glob_any(rule->include, f->path))
 		return;
@@ -425,14 +450,16 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 		pg_suppress_apply(&src, run->rules, &job->findings, f, run->opts->filter == PG_FILTER_CONTEXT ? 3 : 0,
 				  run->opts->filter == PG_FILTER_ADDED || run->opts->filter == PG_FILTER_CONTEXT);
 	job->analysed = true;
+	w->rules_ran = true;
 	visit(run, job, &src, w);
+	w->rules_ran = false;
 	pg_source_dispose(&src);
 }
 
 static void *worker(void *p)
 {
 	run_ctx *run = p;
-	pg_worker w = { run, ts_parser_new(), ts_query_cursor_new() };
+	pg_worker w = { run, ts_parser_new(), ts_query_cursor_new(), false };
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&run->lock);

@@ -43,6 +43,9 @@ TSQueryCursor *pg_worker_cursor(pg_worker *w);
  * larger than the run's max_file_size, unreadable or binary (a NUL in its
  * first 8000 bytes). */
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len);
+/* Did the engine's query pass (visitor rules included) run on the parse
+ * being visited? */
+bool pg_worker_rules_ran(const pg_worker *w);
 
 /*
  * pg_file_visitor - a later stage's look at each file while the analysis has
@@ -55,6 +58,12 @@ char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len
  *           the rules ran; `index` is the file's index in r->files. Visits of
  *           different files may run at the same time: a visitor writes only
  *           to its own per-file slot.
+ *   rules - the stage's own query rules (may be NULL): the caller builds the
+ *           engine with them (pg_engine_new_with), so the one query pass
+ *           serves the stage too; their matches go to `match` (same thread
+ *           and slot rules as `visit`, before it), never into findings.
+ *           pg_worker_rules_ran() tells a visit whether they ran on this
+ *           parse (not for a file the rules skip).
  * A file that no visit saw (skipped, too large, timed out) is the stage's to
  * handle afterwards as it sees fit.
  */
@@ -62,6 +71,9 @@ typedef struct pg_file_visitor {
 	void (*begin)(void *ctx, const pg_result *r);
 	bool (*wants)(void *ctx, const pg_file *f);
 	void (*visit)(void *ctx, size_t index, const pg_file *f, const struct pg_source *src, pg_worker *w);
+	const pg_ruleset *rules;
+	void (*match)(void *ctx, size_t index, const pg_file *f, const struct pg_source *src,
+		      const pg_doc *doc, const pg_match *m);
 	void *ctx;
 } pg_file_visitor;
 

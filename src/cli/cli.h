@@ -51,7 +51,8 @@ int pg_cli_write_output(const char *path, const char *data, size_t len);
  * Every bad rule file is printed as "prgate: file:line:col: message" and
  * counted in *bad; the good ones are kept. */
 int pg_cli_load_rules(pg_ruleset *rs, char **dirs, size_t ndirs, bool no_default, int *bad);
-/* Build the engine; bad queries are printed and counted in *bad. */
-int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, int *bad);
+/* Build the engine for rs and (may be NULL) a later stage's own rules; bad
+ * queries are printed and counted in *bad. */
+int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra, int *bad);
 
 #endif

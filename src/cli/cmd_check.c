@@ -50,9 +50,9 @@ int pg_cli_load_rules(pg_ruleset *rs, char **dirs, size_t ndirs, bool no_default
 	return 0;
 }
 
-int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, int *bad)
+int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra, int *bad)
 {
-	return pg_engine_new(out, rs, print_rule_error, NULL, bad);
+	return pg_engine_new_with(out, rs, extra, print_rule_error, NULL, bad);
 }
 
 enum { OPT_STAGED = 256, OPT_COLOR, OPT_SHOW_SUPPRESSED };

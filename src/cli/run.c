@@ -271,7 +271,14 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 				     opts->no_default_rules, &run->bad_rules)) < 0)
 		return err;
 	pg_config_apply_rules(&run->config, &run->rules);
-	if ((err = pg_cli_build_engine(&run->engine, &run->rules, &bad_queries)) < 0)
+	/* the stakes signals share the rules' query pass (and compilation) */
+	stakes_opts.analysis = &run->opts.analysis;
+	stakes_opts.agent_authors = run->config.agents.authors;
+	stakes_opts.agent_trailers = run->config.agents.trailers;
+	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
+		return err;
+	if ((err = pg_cli_build_engine(&run->engine, &run->rules, pg_stakes_stage_visitor(run->stakes)->rules,
+				       &bad_queries)) < 0)
 		return err;
 	run->bad_rules += bad_queries;
 	/* the later stages look at each file while the analysis has it parsed */
@@ -280,11 +287,6 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
 				  run->opts.min_diff_coverage, 0 };
 	if ((err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov)) < 0)
-		return err;
-	stakes_opts.analysis = &run->opts.analysis;
-	stakes_opts.agent_authors = run->config.agents.authors;
-	stakes_opts.agent_trailers = run->config.agents.trailers;
-	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
 		return err;
 	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
 	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);

@@ -187,7 +187,7 @@ int pg_coverage_stage_new(pg_coverage_stage **out, struct pg_repo *repo, const p
 	c->opts = &c->opts_copy;
 	c->parser = ts_parser_new();
 	pg_vec_init(&c->facts, sizeof(cov_filefacts));
-	c->visitor = (pg_file_visitor){ visitor_begin, visitor_wants, visitor_visit, c };
+	c->visitor = (pg_file_visitor){ .begin = visitor_begin, .wants = visitor_wants, .visit = visitor_visit, .ctx = c };
 	*out = c;
 	return 0;
 }

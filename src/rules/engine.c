@@ -379,28 +379,30 @@ static bool compile_combined(lang_query *lq, const TSLanguage *ts, const pg_buf 
  * `check`, compile each alone first and leave out (and report) broken ones.
  * Without it, returns false as soon as a query fails the structural
  * pre-check: such text must never reach ts_query_new(), combined or not. */
-static bool collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check, pg_buf *text,
+static bool collect_rules(const pg_lang *lang, const pg_ruleset *const *sets, bool check, pg_buf *text,
 			  pg_vec *starts, pg_vec *rules, void (*on_error)(void *, const char *),
 			  void *ctx, int *bad)
 {
 	const TSLanguage *ts = lang->grammar();
-	size_t k;
-	for (k = 0; k < rs->rules.len; k++) {
-		const pg_rule *r = PG_RULESET_AT(rs, k);
-		uint32_t off;
-		const char *what;
-		if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
-			continue;
-		if (!check && pg_query_precheck(r->query, (uint32_t)strlen(r->query), &off, &what) < 0)
-			return false;
-		if (check && !rule_compiles(r, ts, on_error, ctx)) {
-			(*bad)++;
-			continue;
+	size_t set, k;
+	for (set = 0; sets[set]; set++) {
+		for (k = 0; k < sets[set]->rules.len; k++) {
+			const pg_rule *r = PG_RULESET_AT(sets[set], k);
+			uint32_t off;
+			const char *what;
+			if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
+				continue;
+			if (!check && pg_query_precheck(r->query, (uint32_t)strlen(r->query), &off, &what) < 0)
+				return false;
+			if (check && !rule_compiles(r, ts, on_error, ctx)) {
+				(*bad)++;
+				continue;
+			}
+			*(uint32_t *)pg_vec_push(starts) = (uint32_t)text->len;
+			*(const pg_rule **)pg_vec_push(rules) = r;
+			pg_buf_puts(text, r->query);
+			pg_buf_putc(text, '\n');
 		}
-		*(uint32_t *)pg_vec_push(starts) = (uint32_t)text->len;
-		*(const pg_rule **)pg_vec_push(rules) = r;
-		pg_buf_puts(text, r->query);
-		pg_buf_putc(text, '\n');
 	}
 	return true;
 }
@@ -415,7 +417,7 @@ static bool collect_rules(const pg_lang *lang, const pg_ruleset *rs, bool check,
  */
 typedef struct lang_build {
 	const pg_lang *lang;
-	const pg_ruleset *rs;
+	const pg_ruleset *const *sets; /* NULL-terminated */
 	lang_query lq;
 	size_t rules; /* enabled rules of the language */
 	bool ok;      /* lq holds the combined query */
@@ -433,7 +435,7 @@ static void *build_combined(void *p)
 	pg_buf_init(&text, 0);
 	pg_vec_init(&starts, sizeof(uint32_t));
 	pg_vec_init(&rules, sizeof(const pg_rule *));
-	clean = collect_rules(lb->lang, lb->rs, false, &text, &starts, &rules, NULL, NULL, NULL);
+	clean = collect_rules(lb->lang, lb->sets, false, &text, &starts, &rules, NULL, NULL, NULL);
 	lb->rules = rules.len;
 	lb->dirty = !clean;
 	memset(&lb->lq, 0, sizeof(lb->lq));
@@ -448,7 +450,7 @@ static void *build_combined(void *p)
 }
 
 /* The slow path: compile each rule of `lang` alone, then the others combined. */
-static int build_checked(pg_engine *e, const pg_lang *lang, const pg_ruleset *rs,
+static int build_checked(pg_engine *e, const pg_lang *lang, const pg_ruleset *const *sets,
 			 void (*on_error)(void *, const char *), void *ctx, int *bad)
 {
 	pg_buf text;
@@ -461,7 +463,7 @@ static int build_checked(pg_engine *e, const pg_lang *lang, const pg_ruleset *rs
 	pg_buf_init(&text, 0);
 	pg_vec_init(&starts, sizeof(uint32_t));
 	pg_vec_init(&rules, sizeof(const pg_rule *));
-	collect_rules(lang, rs, true, &text, &starts, &rules, on_error, ctx, bad);
+	collect_rules(lang, sets, true, &text, &starts, &rules, on_error, ctx, bad);
 	if (rules.len == 0)
 		goto done;
 	memset(lq, 0, sizeof(*lq));
@@ -485,6 +487,13 @@ done:
 int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
 {
+	return pg_engine_new_with(out, rs, NULL, on_error, ctx, bad);
+}
+
+int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+		       void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
+{
+	const pg_ruleset *sets[3] = { rs, extra, NULL };
 	pg_engine *e = pg_calloc(1, sizeof(*e));
 	lang_build builds[8];
 	pthread_t threads[8];
@@ -497,7 +506,7 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 	memset(builds, 0, sizeof(builds));
 	for (n = 0; pg_languages[n] && n < 8; n++) {
 		builds[n].lang = pg_languages[n];
-		builds[n].rs = rs;
+		builds[n].sets = sets;
 		started[n] = n > 0 && pthread_create(&threads[n], NULL, build_combined, &builds[n]) == 0;
 	}
 	if (n > 0)
@@ -519,7 +528,7 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		if (builds[i].ok)
 			e->langs[e->count++] = builds[i].lq;
 		else
-			err = build_checked(e, builds[i].lang, rs, on_error, ctx, bad);
+			err = build_checked(e, builds[i].lang, sets, on_error, ctx, bad);
 	}
 	if (err < 0) {
 		pg_engine_free(e);

@@ -45,6 +45,11 @@ typedef void (*pg_match_cb)(void *ctx, const pg_source *src, const pg_doc *doc,
  * on_error ("file:line:col: message") and skipped; *bad counts them. */
 int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
+/* The same with the enabled rules of a second set in the same combined
+ * queries (a later stage's own rules, such as the stakes signals: one
+ * query pass serves both). `extra` may be NULL; borrowed like `rs`. */
+int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+		       void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
 void pg_engine_free(pg_engine *e);
 
 /* A run of document bytes [start, end). */

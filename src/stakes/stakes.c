@@ -8,6 +8,7 @@
 #include "rules/engine.h"
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,11 @@ static const char *const generic_tests[] = { "tests/", "test/", "__tests__/", "*
 typedef struct classifier {
 	pg_ruleset rules;              /* one pg_rule per SIG_QUERY row */
 	const pg_signal_row **qrows;   /* parallel to rules */
-	pg_engine *engine;
+	pg_engine *engine;             /* the signal queries alone, built on
+					* first use (files the analysis's query
+					* pass did not serve) */
+	pthread_mutex_t engine_lock;
+	bool engine_failed;
 	pcre2_code **re, **sec, **sec_end; /* per row, NULL when unused */
 	pcre2_match_data *md;
 	TSParser *parser;
@@ -70,6 +75,8 @@ static void classifier_dispose(classifier *c)
 	free(c->sec_end);
 	pcre2_match_data_free(c->md);
 	pg_engine_free(c->engine);
+	if (c->qrows) /* initialised */
+		pthread_mutex_destroy(&c->engine_lock);
 	pg_ruleset_dispose(&c->rules);
 	free(c->qrows);
 	if (c->cursor)
@@ -88,8 +95,9 @@ static void on_engine_error(void *ctx, const char *msg)
 static int classifier_init(classifier *c)
 {
 	size_t i, nq = 0;
-	int bad = 0, err;
+	int err;
 	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->engine_lock, NULL);
 	pg_ruleset_init(&c->rules);
 	c->qrows = pg_calloc(pg_signal_row_count, sizeof(*c->qrows));
 	c->re = pg_calloc(pg_signal_row_count, sizeof(*c->re));
@@ -123,11 +131,6 @@ static int classifier_init(classifier *c)
 			classifier_dispose(c);
 			return PG_ERROR;
 		}
-	}
-	if ((err = pg_engine_new(&c->engine, &c->rules, on_engine_error, NULL, &bad)) < 0 || bad) {
-		err = err < 0 ? err : PG_ERROR;
-		classifier_dispose(c);
-		return err;
 	}
 	c->md = pcre2_match_data_create(8, NULL);
 	c->parser = ts_parser_new();
@@ -279,14 +282,32 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	h->hint = row->hint ? pg_match_format(m, doc, row->hint, true) : NULL;
 }
 
+/* The engine of the signal queries alone, built by whichever thread needs
+ * it first; NULL when it cannot be built (the signals are shipped: a build
+ * defect, reported once). */
+static const pg_engine *classifier_engine(classifier *cl)
+{
+	int bad = 0;
+	pthread_mutex_lock(&cl->engine_lock);
+	if (!cl->engine && !cl->engine_failed &&
+	    (pg_engine_new(&cl->engine, &cl->rules, on_engine_error, NULL, &bad) < 0 || bad)) {
+		pg_engine_free(cl->engine);
+		cl->engine = NULL;
+		cl->engine_failed = true;
+	}
+	pthread_mutex_unlock(&cl->engine_lock);
+	return cl->engine;
+}
+
 /* The signal queries over every document of a parsed file. */
-static void collect_hits(const classifier *cl, TSQueryCursor *cursor, const pg_file *f, const pg_source *src,
+static void collect_hits(classifier *cl, TSQueryCursor *cursor, const pg_file *f, const pg_source *src,
 			 pg_vec *hits)
 {
 	hit_ctx hc = { cl, f, hits };
+	const pg_engine *e = classifier_engine(cl);
 	size_t i;
-	for (i = 0; !src->timed_out && i < src->docs.len; i++)
-		pg_engine_run(cl->engine, cursor, src, PG_SOURCE_DOC(src, i), on_match, &hc);
+	for (i = 0; e && !src->timed_out && i < src->docs.len; i++)
+		pg_engine_run(e, cursor, src, PG_SOURCE_DOC(src, i), on_match, &hc);
 }
 
 static void hits_dispose(pg_vec *hits)
@@ -403,13 +424,14 @@ static bool has_long_lines(const char *text, size_t len)
  *   long_lines - minified or generated
  *   head       - per signal row: its SIG_HEAD regex matched the file's head
  *   nlines     - lines of the text
- *   hits       - query_hit: SIG_LINE rows on added lines, then signal queries */
+ *   hits       - query_hit: SIG_LINE rows on added lines
+ *   qhits      - query_hit: the signal queries */
 typedef struct file_scan {
 	bool has_text;
 	bool long_lines;
 	uint8_t *head;
 	uint32_t nlines;
-	pg_vec hits;
+	pg_vec hits, qhits;
 } file_scan;
 
 static uint32_t count_lines(const char *s, size_t n);
@@ -418,12 +440,14 @@ static void scan_init(file_scan *sc)
 {
 	memset(sc, 0, sizeof(*sc));
 	pg_vec_init(&sc->hits, sizeof(query_hit));
+	pg_vec_init(&sc->qhits, sizeof(query_hit));
 }
 
 static void scan_dispose(file_scan *sc)
 {
 	free(sc->head);
 	hits_dispose(&sc->hits);
+	hits_dispose(&sc->qhits);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -596,7 +620,7 @@ static void scan_file(classifier *cl, const pg_file *f, const char *text, size_t
 		pg_source src;
 		pg_source_parse(&src, f->path, text, len, f->lang, cl->parser,
 				opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
-		collect_hits(cl, cl->cursor, f, &src, &sc->hits);
+		collect_hits(cl, cl->cursor, f, &src, &sc->qhits);
 		pg_source_dispose(&src);
 	}
 }
@@ -622,8 +646,10 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 					out->hint = pg_strdup(row->hint);
 			}
 		}
-		if (sc->has_text && f->added_count)
+		if (sc->has_text && f->added_count) {
 			apply_hits(&fc, &sc->hits);
+			apply_hits(&fc, &sc->qhits);
+		}
 		other_stage_signals(&fc, r, no_tests_changed);
 	}
 	pg_vec_sort(&out->signals, 0, signal_cmp);
@@ -942,8 +968,21 @@ static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_sour
 	if (index >= s->nslots || !stage_wants(s, f))
 		return;
 	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
-	collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].hits);
+	if (!pg_worker_rules_ran(w)) /* a file the rules skip: no query pass served us */
+		collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].qhits);
 	s->seen[index] = true;
+}
+
+/* A signal query's match from the analysis's query pass. */
+static void stage_match(void *ctx, size_t index, const pg_file *f, const pg_source *src, const pg_doc *doc,
+			const pg_match *m)
+{
+	pg_stakes_stage *s = ctx;
+	hit_ctx hc = { &s->cl, f, NULL };
+	if (index >= s->nslots || !stage_wants(s, f))
+		return;
+	hc.hits = &s->scans[index].qhits;
+	on_match(&hc, src, doc, m);
 }
 
 int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
@@ -957,7 +996,12 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 	}
 	if (opts)
 		s->opts = *opts;
-	s->visitor = (pg_file_visitor){ stage_begin, stage_wants, stage_visit, s };
+	s->visitor = (pg_file_visitor){ .begin = stage_begin,
+					.wants = stage_wants,
+					.visit = stage_visit,
+					.rules = &s->cl.rules,
+					.match = stage_match,
+					.ctx = s };
 	*out = s;
 	return 0;
 }
