@@ -8,7 +8,10 @@
  * input, so every query passes this check before it reaches the library:
  * strings and comments are skipped, parentheses and brackets must balance,
  * a quantifier may not apply to a group that holds a quantified element,
- * nor to another quantifier (`(x)??` hangs, `__? ?` crashes).
+ * nor to another quantifier (`(x)??` hangs, `__? ?` crashes), nor to a
+ * predicate or a group that matches no node (`((match? @a "x"))?`, where
+ * 0.20.7 reads a name ending in ? or ! as a predicate: it then follows and
+ * writes through step data past its array, or loops for ever).
  */
 #ifndef PG_QUERY_CHECK_H
 #define PG_QUERY_CHECK_H
