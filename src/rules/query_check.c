@@ -134,6 +134,11 @@ int pg_query_precheck(const char *q, uint32_t len, uint32_t *err_off, const char
 			closed_no_node = f->is_predicate || (closed_group && !f->has_node);
 			if (depth && !closed_no_node)
 				st[depth - 1].has_node = true;
+			if (depth && closed_no_node && st[depth - 1].open == '[') {
+				*err_off = f->at;
+				*what = "an alternative that matches no node (tree-sitter 0.20.7 links it past the end of its steps)";
+				return -1;
+			}
 			i++;
 			continue;
 		}

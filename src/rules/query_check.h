@@ -11,7 +11,8 @@
  * nor to another quantifier (`(x)??` hangs, `__? ?` crashes), nor to a
  * predicate or a group that matches no node (`((match? @a "x"))?`, where
  * 0.20.7 reads a name ending in ? or ! as a predicate: it then follows and
- * writes through step data past its array, or loops for ever).
+ * writes through step data past its array, or loops for ever), and an
+ * alternative may not be a predicate (`[(a) (x?)]*` loops for ever).
  */
 #ifndef PG_QUERY_CHECK_H
 #define PG_QUERY_CHECK_H

@@ -234,7 +234,8 @@ static void test_query_precheck(void **state)
 		 * stale step data (a random-seed fuzz_rule run, segfault) or hangs */
 		"((match?\t\t\t\t))?", "((y!))?", "((element) ((y?))?)", "[(x?)]?",
 		"((element) @a ((#eq? @a \"b\"))*)", "((element) ((y?) (z?))+)",
-		"(element) @a (#eq? @a \"b\")?",
+		"(element) @a (#eq? @a \"b\")?", "[(element) (x?)]*", "[(x?) (element)]",
+		"(element [(a) ((#eq? @a \"b\"))])",
 	};
 	static const char *const accepted[] = {
 		"((_) @a+)", "(_ (_)* @b)?", "((identifier) @x (#eq? @x \"(\"))", "[(a) (b)]* @c",
