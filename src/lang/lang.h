@@ -49,6 +49,11 @@ typedef struct pg_lang {
 	char *(*function_name)(const struct pg_doc *doc, TSNode node);
 } pg_lang;
 
+/* Install libtree-sitter's allocator (ts_alloc.c: it survives the library's
+ * bad free of a node with 65,536 children or more). Called by
+ * pg_source_parse() and pg_engine_new(); idempotent and thread-safe. */
+void pg_lang_init(void);
+
 /* The language of a path by extension, or NULL. */
 const pg_lang *pg_lang_for_path(const char *path);
 /* The language by name ("rust"), or NULL. */

@@ -115,6 +115,7 @@ int pg_source_parse(pg_source *src, const char *path, const char *text, size_t l
 	pg_doc *root;
 	size_t i;
 
+	pg_lang_init();
 	memset(src, 0, sizeof(*src));
 	src->path = path;
 	src->text = text;

@@ -494,6 +494,7 @@ int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *
 		       void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
 {
 	const pg_ruleset *sets[3] = { rs, extra, NULL };
+	pg_lang_init();
 	pg_engine *e = pg_calloc(1, sizeof(*e));
 	lang_build builds[8];
 	pthread_t threads[8];

@@ -65,6 +65,26 @@ run check -f json --parse-timeout 1 HEAD~1..
 file_field '"deep.js"' skipped_reason '"parse-timeout"' "nested code: parse timeout"
 expect_sentinel s2.js "nested"
 
+# a node with 65,536 children or more: libtree-sitter 0.20.7 keeps the count
+# in 16 bits and freeing such a tree aborted the run (exit 134); the
+# allocator in src/lang/ts_alloc.c makes that free harmless
+new_repo wide
+printf 'ok\n' > README
+commit base
+/usr/bin/python3 -c "
+open('wide.js', 'w').write('f(' + '/**/' * 70000 + ');\n')
+open('wide.rs', 'w').write('fn f() {\n' + '//\n' * 70000 + '}\n')
+open('wide2.js', 'w').write('const x = ' + '[' * 65532 + '\n')
+"
+sentinel s3.js
+commit wide
+run check -f json HEAD~1..
+expect_code 1 "wide nodes: no crash, the gate runs to its verdict"
+file_field '"wide.js"' status '"added"' "70,000 comments as arguments: listed"
+file_field '"wide.rs"' status '"added"' "70,000 comments in a Rust block: listed"
+file_field '"wide2.js"' status '"added"' "65,532 open brackets: listed"
+expect_sentinel s3.js "wide"
+
 # paths with spaces, unicode, quotes, a newline and a leading dash
 new_repo paths
 printf 'ok\n' > README
