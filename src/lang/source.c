@@ -64,7 +64,11 @@ static const char *budget_read(void *payload, uint32_t byte, TSPoint point, uint
 	budget_input *in = payload;
 	uint32_t end;
 	(void)point;
-	if (in->deadline && !in->expired && pg_time_usec() > in->deadline)
+	/* the budget counts while there is text left to hand out: a text the
+	 * parser already has whole is finished, however slow the machine
+	 * (valgrind runs every parse 20-50x slower) */
+	if (in->deadline && !in->expired && byte < in->len && in->served < in->len &&
+	    pg_time_usec() > in->deadline)
 		in->expired = true;
 	if (byte >= in->len || (in->expired && byte >= in->served)) {
 		*n = 0;
