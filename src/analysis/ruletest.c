@@ -5,7 +5,6 @@
 #include "rules/engine.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,35 +134,6 @@ static void parse_annotations(const char *text, size_t len, pg_vec *out)
 	pg_lines_dispose(&lines);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void list_dir(const char *dir, pg_vec *files, int depth)
-{
-	DIR *d;
-	struct dirent *e;
-	if (depth > 16 || !(d = opendir(dir)))
-		return;
-	while ((e = readdir(d))) {
-		char *p;
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		p = pg_printf_alloc("%s/%s", dir, e->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			list_dir(p, files, depth + 1);
-			free(p);
-		} else if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-			*(char **)pg_vec_push(files) = p;
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
-}
-
 /* The rule an example belongs to: the .yml in the same folder whose stem
  * is the example's name up to its first '.'. */
 static const pg_rule *owner_rule(const pg_ruleset *rs, const char *example)
@@ -249,8 +219,7 @@ int pg_ruletest_run(const char *dir, uint32_t min_examples, void (*on_fail)(void
 		}
 	}
 	pg_vec_init(&files, sizeof(char *));
-	list_dir(dir, &files, 0);
-	pg_vec_sort(&files, 0, str_cmp);
+	pg_list_files(dir, NULL, &files);
 	pg_analysis_opts_init(&opts);
 	opts.filter = PG_FILTER_FILE;
 	opts.jobs = 1;

@@ -2,7 +2,6 @@
 #include "rule.h"
 #include "embedded.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,39 +418,9 @@ int pg_ruleset_add_embedded(pg_ruleset *rs)
 	return 0;
 }
 
-static int path_cmp(const void *a, const void *b)
+static bool is_yaml(const char *path)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect the .yml and .yaml files below dir. */
-static void collect(pg_vec *out, const char *dir, int depth)
-{
-	DIR *d;
-	struct dirent *e;
-	if (depth > 16 || !(d = opendir(dir)))
-		return;
-	while ((e = readdir(d))) {
-		char *p;
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		p = pg_printf_alloc("%s/%s", dir, e->d_name);
-		if (lstat(p, &st) < 0) {
-			free(p);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			collect(out, p, depth + 1);
-			free(p);
-		} else if (S_ISREG(st.st_mode) &&
-			   (pg_str_ends_with(p, ".yml") || pg_str_ends_with(p, ".yaml"))) {
-			*(char **)pg_vec_push(out) = p;
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
+	return pg_str_ends_with(path, ".yml") || pg_str_ends_with(path, ".yaml");
 }
 
 int pg_ruleset_add_dir(pg_ruleset *rs, const char *dir,
@@ -469,8 +438,7 @@ int pg_ruleset_add_dir(pg_ruleset *rs, const char *dir,
 		return 1;
 	}
 	pg_vec_init(&paths, sizeof(char *));
-	collect(&paths, dir, 0);
-	pg_vec_sort(&paths, 0, path_cmp);
+	pg_list_files(dir, is_yaml, &paths);
 	for (i = 0; i < paths.len; i++) {
 		char *p = *PG_VEC_AT(&paths, char *, i);
 		FILE *f = fopen(p, "rb");

@@ -1,10 +1,12 @@
 /* util.c - errors, allocation, buffers, vectors, text helpers. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static _Thread_local char error_msg[1024];
@@ -520,4 +522,40 @@ char *pg_utf8_sanitize(const char *s, size_t len)
 		i += n + 1;
 	}
 	return pg_buf_detach(&b);
+}
+
+static void list_below(const char *dir, bool (*want)(const char *path), pg_vec *out, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	if (depth > 16 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		p = pg_printf_alloc("%s/%s", dir, e->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_below(p, want, out, depth + 1);
+			free(p);
+		} else if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && (!want || want(p))) {
+			*(char **)pg_vec_push(out) = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void pg_list_files(const char *dir, bool (*want)(const char *path), pg_vec *out)
+{
+	size_t from = out->len;
+	list_below(dir, want, out, 0);
+	pg_vec_sort(out, from, path_cmp);
 }

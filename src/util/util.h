@@ -101,6 +101,12 @@ void pg_vec_sort(pg_vec *v, size_t from, int (*cmp)(const void *, const void *))
 /* Text helpers. */
 bool pg_str_starts_with(const char *s, const char *prefix);
 bool pg_str_ends_with(const char *s, const char *suffix);
+
+/* The regular files below `dir` (owned "dir/.../name" strings pushed to
+ * `out`, a pg_vec of char *), sorted by path: symbolic links are not
+ * followed, names starting with '.' are skipped, at most 16 levels deep.
+ * `want` (may be NULL: every file) filters by path. */
+void pg_list_files(const char *dir, bool (*want)(const char *path), pg_vec *out);
 /* Parse a decimal integer in [min, max]; returns 0 or PG_EUSAGE. */
 int pg_parse_long(const char *s, long min, long max, long *out);
 /* Levenshtein distance, for "did you mean" suggestions. */
