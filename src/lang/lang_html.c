@@ -140,33 +140,26 @@ static void inject_attribute(pg_source *src, size_t doc_index, TSNode attr)
 static bool html_visit(void *ctx, TSNode n)
 {
 	pg_inject_ctx *ic = ctx;
-	pg_source *src = ic->src;
-	size_t doc_index = ic->doc_index;
 	const char *t = ts_node_type(n);
-	bool descend = true;
-	{
-		if (strcmp(t, "script_element") == 0) {
-			uint32_t i, c = ts_node_named_child_count(n);
-			TSNode start = ts_node_named_child(n, 0);
-			if (!ts_node_is_null(start) && script_is_js(PG_SOURCE_DOC(src, doc_index), start)) {
-				for (i = 0; i < c; i++) {
-					TSNode k = ts_node_named_child(n, i);
-					if (strcmp(ts_node_type(k), "raw_text") == 0) {
-						TSRange r = node_range(k);
-						pg_source_add_region(src, doc_index, &pg_lang_javascript, &r, 1,
-								     "script");
-					}
-				}
+	if (strcmp(t, "script_element") == 0) {
+		uint32_t i, c = ts_node_named_child_count(n);
+		TSNode start = ts_node_named_child(n, 0);
+		if (ts_node_is_null(start) || !script_is_js(PG_SOURCE_DOC(ic->src, ic->doc_index), start))
+			return true;
+		for (i = 0; i < c; i++) {
+			TSNode k = ts_node_named_child(n, i);
+			if (strcmp(ts_node_type(k), "raw_text") == 0) {
+				TSRange r = node_range(k);
+				pg_source_add_region(ic->src, ic->doc_index, &pg_lang_javascript, &r, 1, "script");
 			}
-		} else if (strcmp(t, "attribute") == 0) {
-			inject_attribute(src, doc_index, n);
-			descend = false;
-		} else if (strcmp(t, "raw_text") == 0 || strcmp(t, "text") == 0 ||
-			   strcmp(t, "comment") == 0) {
-			descend = false;
 		}
+		return true;
 	}
-	return descend;
+	if (strcmp(t, "attribute") == 0) {
+		inject_attribute(ic->src, ic->doc_index, n);
+		return false;
+	}
+	return strcmp(t, "raw_text") != 0 && strcmp(t, "text") != 0 && strcmp(t, "comment") != 0;
 }
 
 void pg_html_inject(pg_source *src, size_t doc_index)

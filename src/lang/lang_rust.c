@@ -158,22 +158,12 @@ static void inject_string(pg_source *src, size_t doc_index, TSNode lit, bool raw
 static bool rust_visit(void *ctx, TSNode n)
 {
 	pg_inject_ctx *ic = ctx;
-	pg_source *src = ic->src;
-	size_t doc_index = ic->doc_index;
 	const char *type = ts_node_type(n);
-	bool descend = true;
-	{
-		if (strcmp(type, "raw_string_literal") == 0) {
-			inject_string(src, doc_index, n, true);
-			descend = false;
-		} else if (strcmp(type, "string_literal") == 0) {
-			inject_string(src, doc_index, n, false);
-			descend = false;
-		} else if (strcmp(type, "line_comment") == 0 || strcmp(type, "block_comment") == 0) {
-			descend = false;
-		}
+	if (strcmp(type, "raw_string_literal") == 0 || strcmp(type, "string_literal") == 0) {
+		inject_string(ic->src, ic->doc_index, n, type[0] == 'r');
+		return false;
 	}
-	return descend;
+	return strcmp(type, "line_comment") != 0 && strcmp(type, "block_comment") != 0;
 }
 
 void pg_rust_inject(pg_source *src, size_t doc_index)

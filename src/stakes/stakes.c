@@ -937,6 +937,7 @@ struct pg_stakes_stage {
 	pg_stakes_opts opts;
 	file_scan *scans; /* per file of the result, from the analysis's visit */
 	bool *seen;       /* the file was visited */
+	int8_t *wanted;   /* stage_wants() of the file: 0 not asked yet, 1, -1 */
 	size_t nslots;
 	pg_file_visitor visitor;
 };
@@ -958,14 +959,26 @@ static void stage_begin(void *ctx, const pg_result *r)
 	s->nslots = r->files.len;
 	s->scans = pg_calloc(s->nslots ? s->nslots : 1, sizeof(file_scan));
 	s->seen = pg_calloc(s->nslots ? s->nslots : 1, sizeof(bool));
+	s->wanted = pg_calloc(s->nslots ? s->nslots : 1, sizeof(int8_t));
 	for (i = 0; i < s->nslots; i++)
 		scan_init(&s->scans[i]);
+}
+
+/* stage_wants() for file `index`, asked once (its globs are not cheap and
+ * every signal match of the file asks); only the file's worker writes it. */
+static bool slot_wanted(pg_stakes_stage *s, size_t index, const pg_file *f)
+{
+	if (index >= s->nslots)
+		return false;
+	if (!s->wanted[index])
+		s->wanted[index] = stage_wants(s, f) ? 1 : -1;
+	return s->wanted[index] > 0;
 }
 
 static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_source *src, pg_worker *w)
 {
 	pg_stakes_stage *s = ctx;
-	if (index >= s->nslots || !stage_wants(s, f))
+	if (!slot_wanted(s, index, f))
 		return;
 	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
 	if (!pg_worker_rules_ran(w)) /* a file the rules skip: no query pass served us */
@@ -979,7 +992,7 @@ static void stage_match(void *ctx, size_t index, const pg_file *f, const pg_sour
 {
 	pg_stakes_stage *s = ctx;
 	hit_ctx hc = { &s->cl, f, NULL };
-	if (index >= s->nslots || !stage_wants(s, f))
+	if (!slot_wanted(s, index, f))
 		return;
 	hc.hits = &s->scans[index].qhits;
 	on_match(&hc, src, doc, m);
@@ -1020,6 +1033,7 @@ void pg_stakes_stage_free(pg_stakes_stage *s)
 		scan_dispose(&s->scans[i]);
 	free(s->scans);
 	free(s->seen);
+	free(s->wanted);
 	classifier_dispose(&s->cl);
 	free(s);
 }
