@@ -110,7 +110,15 @@ static int finding_cmp(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->column != y->column)
 		return x->column < y->column ? -1 : 1;
-	return strcmp(x->rule->id, y->rule->id);
+	if ((c = strcmp(x->rule->id, y->rule->id)))
+		return c;
+	/* the same rule at the same place: the shorter span first, so the
+	 * order does not depend on the order matches were found in */
+	if (x->end_line != y->end_line)
+		return x->end_line < y->end_line ? -1 : 1;
+	if (x->end_column != y->end_column)
+		return x->end_column < y->end_column ? -1 : 1;
+	return strcmp(x->message ? x->message : "", y->message ? y->message : "");
 }
 
 void pg_result_finish(pg_result *r)

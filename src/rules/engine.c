@@ -2,6 +2,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "engine.h"
 #include "query_check.h"
+#include "qmatch.h"
 
 #include <pcre2.h>
 #include <pthread.h>
@@ -36,9 +37,12 @@ typedef struct pattern_info {
 	int narrow; /* index in preds of a #match? on @match, or -1 */
 } pattern_info;
 
+/* lang_query - the compiled rules of one language: by prgate's matcher
+ * (qm) or, with PG_ENGINE_TSQUERY, by libtree-sitter's (query). */
 typedef struct lang_query {
 	const pg_lang *lang;
 	TSQuery *query;
+	pg_qm *qm;
 	pattern_info *patterns;
 	uint32_t pattern_count;
 	uint32_t match_capture; /* id of @match, or UINT32_MAX */
@@ -48,7 +52,30 @@ typedef struct lang_query {
 struct pg_engine {
 	lang_query langs[8];
 	size_t count;
+	pg_engine_backend backend;
 };
+
+/* The query tables compile_predicates() and pg_match_format() read, from
+ * either matcher. */
+static const TSQueryPredicateStep *lq_predicates(const lang_query *lq, uint32_t pi, uint32_t *len)
+{
+	return lq->qm ? pg_qm_predicates(lq->qm, pi, len) : ts_query_predicates_for_pattern(lq->query, pi, len);
+}
+
+static const char *lq_string(const lang_query *lq, uint32_t id, uint32_t *len)
+{
+	return lq->qm ? pg_qm_string(lq->qm, id, len) : ts_query_string_value_for_id(lq->query, id, len);
+}
+
+static const char *lq_capture_name(const lang_query *lq, uint32_t id, uint32_t *len)
+{
+	return lq->qm ? pg_qm_capture_name(lq->qm, id, len) : ts_query_capture_name_for_id(lq->query, id, len);
+}
+
+static uint32_t lq_capture_count(const lang_query *lq)
+{
+	return lq->qm ? pg_qm_capture_count(lq->qm) : ts_query_capture_count(lq->query);
+}
 
 static const char *query_error_name(TSQueryError e)
 {
@@ -104,11 +131,11 @@ static void pred_dispose(pred *p)
 
 /* Compile the predicates of pattern `pi` in `q`. Returns 0, or -1 with
  * *what describing the problem. */
-static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
+static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *info,
 			      uint32_t match_capture, char *what, size_t what_len)
 {
 	uint32_t steps_len, i = 0;
-	const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(q, pi, &steps_len);
+	const TSQueryPredicateStep *steps = lq_predicates(q, pi, &steps_len);
 	pg_vec preds;
 	pg_vec_init(&preds, sizeof(pred));
 	info->narrow = -1;
@@ -122,7 +149,7 @@ static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
 		i++; /* skip Done */
 		if (steps[start].type != TSQueryPredicateStepTypeString)
 			continue;
-		name = ts_query_string_value_for_id(q, steps[start].value_id, &nlen);
+		name = lq_string(q, steps[start].value_id, &nlen);
 		if (name[nlen - 1] == '!')
 			continue; /* directives (#set! ...) carry no condition */
 		memset(&p, 0, sizeof(p));
@@ -156,7 +183,7 @@ static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
 			if (steps[start + 2].type == TSQueryPredicateStepTypeCapture) {
 				p.rhs_capture = steps[start + 2].value_id;
 			} else {
-				const char *s = ts_query_string_value_for_id(q, steps[start + 2].value_id, &nlen);
+				const char *s = lq_string(q, steps[start + 2].value_id, &nlen);
 				p.str = pg_strndup(s, nlen);
 				p.str_len = nlen;
 			}
@@ -168,7 +195,7 @@ static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
 				snprintf(what, what_len, "#%s takes a capture and one regex string", name);
 				goto fail;
 			}
-			s = ts_query_string_value_for_id(q, steps[start + 2].value_id, &nlen);
+			s = lq_string(q, steps[start + 2].value_id, &nlen);
 			p.re = pcre2_compile((PCRE2_SPTR)s, nlen, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
 					     &errcode, &erroff, NULL);
 			if (!p.re) {
@@ -196,7 +223,7 @@ static int compile_predicates(const TSQuery *q, uint32_t pi, pattern_info *info,
 					snprintf(what, what_len, "#%s takes literal strings", name);
 					goto fail;
 				}
-				s = ts_query_string_value_for_id(q, steps[k].value_id, &nlen);
+				s = lq_string(q, steps[k].value_id, &nlen);
 				p.any[p.any_count++] = pg_strndup(s, nlen);
 			}
 		}
@@ -225,11 +252,11 @@ static void free_patterns(lang_query *lq)
 	lq->patterns = NULL;
 }
 
-static uint32_t capture_id(const TSQuery *q, const char *name)
+static uint32_t capture_id(const lang_query *q, const char *name)
 {
-	uint32_t i, n = ts_query_capture_count(q), len;
+	uint32_t i, n = lq_capture_count(q), len;
 	for (i = 0; i < n; i++) {
-		const char *c = ts_query_capture_name_for_id(q, i, &len);
+		const char *c = lq_capture_name(q, i, &len);
 		if (len == strlen(name) && memcmp(c, name, len) == 0)
 			return i;
 	}
@@ -243,6 +270,7 @@ static bool rule_compiles(const pg_rule *r, const TSLanguage *ts,
 	uint32_t off = 0, i;
 	TSQueryError type = TSQueryErrorNone;
 	TSQuery *q;
+	lang_query one;
 	const char *what;
 	bool ok = true;
 	if (pg_query_precheck(r->query, (uint32_t)strlen(r->query), &off, &what) < 0) {
@@ -259,11 +287,13 @@ static bool rule_compiles(const pg_rule *r, const TSLanguage *ts,
 		ts_query_delete(q);
 		return false;
 	}
+	memset(&one, 0, sizeof(one));
+	one.query = q;
 	for (i = 0; ok && i < ts_query_pattern_count(q); i++) {
 		pattern_info info;
 		char what[512];
 		memset(&info, 0, sizeof(info));
-		if (compile_predicates(q, i, &info, capture_id(q, "match"), what, sizeof(what)) < 0) {
+		if (compile_predicates(&one, i, &info, capture_id(&one, "match"), what, sizeof(what)) < 0) {
 			report_at(r, ts_query_start_byte_for_pattern(q, i), what, on_error, ctx);
 			ok = false;
 		} else {
@@ -337,7 +367,7 @@ static bool compile_combined(lang_query *lq, const TSLanguage *ts, const pg_buf 
 	lq->query = ts_query_new(ts, text->ptr, (uint32_t)text->len, err_off, err_type);
 	if (!lq->query)
 		return false;
-	lq->match_capture = capture_id(lq->query, "match");
+	lq->match_capture = capture_id(lq, "match");
 	lq->pattern_count = ts_query_pattern_count(lq->query);
 	lq->patterns = pg_calloc(lq->pattern_count ? lq->pattern_count : 1, sizeof(pattern_info));
 	seen = pg_calloc(rules->len, sizeof(uint32_t));
@@ -354,7 +384,7 @@ static bool compile_combined(lang_query *lq, const TSLanguage *ts, const pg_buf 
 		}
 		seen[lo]++;
 		lq->patterns[i].rule = *PG_VEC_AT(rules, const pg_rule *, lo);
-		if (compile_predicates(lq->query, i, &lq->patterns[i], lq->match_capture, what,
+		if (compile_predicates(lq, i, &lq->patterns[i], lq->match_capture, what,
 				       sizeof(what)) < 0) {
 			lq->pattern_count = i; /* free what was compiled */
 			ok = false;
@@ -484,6 +514,80 @@ done:
 	return err;
 }
 
+/* prgate's matcher: each rule compiled alone (cheap), so a broken one is
+ * reported at its own place and left out. */
+static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *const *sets,
+			 void (*on_error)(void *, const char *), void *ctx, int *bad)
+{
+	lang_query *lq = &e->langs[e->count];
+	pg_vec infos; /* pattern_info */
+	size_t set, k;
+	uint32_t i;
+	const pg_rule *failed = NULL;
+
+	memset(lq, 0, sizeof(*lq));
+	lq->lang = lang;
+	lq->qm = pg_qm_new(lang->grammar());
+	pg_vec_init(&infos, sizeof(pattern_info));
+	for (set = 0; sets[set]; set++) {
+		for (k = 0; k < sets[set]->rules.len; k++) {
+			const pg_rule *r = PG_RULESET_AT(sets[set], k);
+			uint32_t off = 0, len;
+			const char *what;
+			char buf[512];
+			int n;
+			if (!r->enabled || !r->query || strcmp(r->language, lang->name) != 0)
+				continue;
+			len = (uint32_t)strlen(r->query);
+			if (pg_query_precheck(r->query, len, &off, &what) < 0) {
+				report_at(r, off, what, on_error, ctx);
+				(*bad)++;
+				continue;
+			}
+			n = pg_qm_add(lq->qm, r->query, len, &off, buf, sizeof(buf));
+			if (n <= 0) {
+				report_at(r, n < 0 ? off : 0, n < 0 ? buf : "the query has no pattern", on_error, ctx);
+				(*bad)++;
+				continue;
+			}
+			lq->rules++;
+			while (n-- > 0) {
+				pattern_info *pi = pg_vec_push(&infos);
+				memset(pi, 0, sizeof(*pi));
+				pi->rule = r;
+				pi->narrow = -1;
+			}
+		}
+	}
+	lq->patterns = infos.items;
+	lq->pattern_count = (uint32_t)infos.len;
+	lq->match_capture = capture_id(lq, "match");
+	for (i = 0; i < lq->pattern_count; i++) {
+		pattern_info *pi = &lq->patterns[i];
+		char what[512];
+		uint32_t j;
+		if (!pi->rule || compile_predicates(lq, i, pi, lq->match_capture, what, sizeof(what)) == 0)
+			continue;
+		/* the rule is left out: all its patterns */
+		if (pi->rule != failed) {
+			report_at(pi->rule, pg_qm_start_byte(lq->qm, i), what, on_error, ctx);
+			(*bad)++;
+			lq->rules--;
+			failed = pi->rule;
+		}
+		for (j = 0; j < lq->pattern_count; j++)
+			if (lq->patterns[j].rule == failed)
+				lq->patterns[j].rule = NULL;
+	}
+	if (lq->rules) {
+		e->count++;
+	} else {
+		free_patterns(lq);
+		pg_qm_free(lq->qm);
+		memset(lq, 0, sizeof(*lq));
+	}
+}
+
 int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
 {
@@ -492,6 +596,15 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 
 int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
 		       void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad)
+{
+	const char *env = getenv("PRGATE_QUERY_ENGINE");
+	pg_engine_backend b = env && strcmp(env, "tsquery") == 0 ? PG_ENGINE_TSQUERY : PG_ENGINE_NATIVE;
+	return pg_engine_new_backend(out, rs, extra, b, on_error, ctx, bad);
+}
+
+int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+			  pg_engine_backend backend, void (*on_error)(void *ctx, const char *msg),
+			  void *ctx, int *bad)
 {
 	const pg_ruleset *sets[3] = { rs, extra, NULL };
 	pg_lang_init();
@@ -504,6 +617,13 @@ int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *
 	if (!bad)
 		bad = &dummy;
 	*bad = 0;
+	e->backend = backend;
+	if (backend == PG_ENGINE_NATIVE) {
+		for (n = 0; pg_languages[n] && n < 8; n++)
+			build_native(e, pg_languages[n], sets, on_error, ctx, bad);
+		*out = e;
+		return 0;
+	}
 	memset(builds, 0, sizeof(builds));
 	for (n = 0; pg_languages[n] && n < 8; n++) {
 		builds[n].lang = pg_languages[n];
@@ -547,7 +667,9 @@ void pg_engine_free(pg_engine *e)
 		return;
 	for (i = 0; i < e->count; i++) {
 		free_patterns(&e->langs[i]);
-		ts_query_delete(e->langs[i].query);
+		if (e->langs[i].query)
+			ts_query_delete(e->langs[i].query);
+		pg_qm_free(e->langs[i].qm);
 	}
 	free(e);
 }
@@ -716,47 +838,80 @@ static size_t widen_spans(TSNode root, const pg_byte_span *spans, size_t count, 
 	return m;
 }
 
-static void run_query(const lang_query *lq, TSQueryCursor *cursor, const pg_source *src,
-		      const pg_doc *doc, pcre2_match_data *md, pg_match_cb cb, void *ctx)
+/* One match of pattern pi: its predicates, its reported node, the callback. */
+static void deliver(const lang_query *lq, uint32_t pattern_index, const TSQueryCapture *captures,
+		    uint32_t capture_count, const pg_source *src, const pg_doc *doc,
+		    pcre2_match_data *md, pg_match_cb cb, void *ctx)
+{
+	const pattern_info *pi = &lq->patterns[pattern_index];
+	TSQueryMatch m;
+	pg_match out;
+	uint32_t k;
+	int reported = -1;
+	if (capture_count == 0 || !pi->rule)
+		return;
+	m.pattern_index = (uint16_t)pattern_index;
+	m.captures = captures;
+	m.capture_count = (uint16_t)capture_count;
+	for (k = 0; k < pi->pred_count; k++)
+		if (!pred_holds(&pi->preds[k], doc, &m, md))
+			return;
+	for (k = 0; k < capture_count; k++)
+		if (captures[k].index == lq->match_capture) {
+			reported = (int)k;
+			break;
+		}
+	if (reported < 0)
+		reported = 0;
+	out.rule = pi->rule;
+	out.node = captures[reported].node;
+	out.start_byte = ts_node_start_byte(out.node);
+	out.end_byte = ts_node_end_byte(out.node);
+	out.captures = captures;
+	out.capture_count = capture_count;
+	out.owner = lq;
+	if (pi->narrow >= 0 && out.end_byte <= doc->len) {
+		uint32_t ms, me;
+		if (regex_search(pi->preds[pi->narrow].re, md, doc->text + out.start_byte,
+				 out.end_byte - out.start_byte, &ms, &me) && me > ms) {
+			out.end_byte = out.start_byte + me;
+			out.start_byte += ms;
+		}
+	}
+	cb(ctx, src, doc, &out);
+}
+
+typedef struct run_ctx {
+	const lang_query *lq;
+	const pg_source *src;
+	const pg_doc *doc;
+	pcre2_match_data *md;
+	pg_match_cb cb;
+	void *ctx;
+} run_ctx;
+
+static void on_qm_match(void *p, const pg_qm_match *m)
+{
+	run_ctx *rc = p;
+	deliver(rc->lq, m->pattern, m->captures, m->capture_count, rc->src, rc->doc, rc->md, rc->cb,
+		rc->ctx);
+}
+
+/* Match [start, end) of the document with lq's matcher. */
+static void run_range(const lang_query *lq, TSQueryCursor *cursor, pg_qm_cursor *qc, run_ctx *rc,
+		      uint32_t start, uint32_t end)
 {
 	TSQueryMatch m;
-	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(doc->tree));
-	while (ts_query_cursor_next_match(cursor, &m)) {
-		const pattern_info *pi = &lq->patterns[m.pattern_index];
-		pg_match out;
-		uint32_t k;
-		bool ok = true;
-		int reported = -1;
-		if (m.capture_count == 0)
-			continue;
-		for (k = 0; k < pi->pred_count && ok; k++)
-			ok = pred_holds(&pi->preds[k], doc, &m, md);
-		if (!ok)
-			continue;
-		for (k = 0; k < m.capture_count; k++)
-			if (m.captures[k].index == lq->match_capture) {
-				reported = (int)k;
-				break;
-			}
-		if (reported < 0)
-			reported = 0;
-		out.rule = pi->rule;
-		out.node = m.captures[reported].node;
-		out.start_byte = ts_node_start_byte(out.node);
-		out.end_byte = ts_node_end_byte(out.node);
-		out.captures = m.captures;
-		out.capture_count = m.capture_count;
-		out.query = lq->query;
-		if (pi->narrow >= 0 && out.end_byte <= doc->len) {
-			uint32_t ms, me;
-			if (regex_search(pi->preds[pi->narrow].re, md, doc->text + out.start_byte,
-					 out.end_byte - out.start_byte, &ms, &me) && me > ms) {
-				out.end_byte = out.start_byte + me;
-				out.start_byte += ms;
-			}
-		}
-		cb(ctx, src, doc, &out);
+	if (lq->qm) {
+		pg_qm_exec(lq->qm, qc, ts_tree_root_node(rc->doc->tree), start, end, on_qm_match, rc);
+		return;
 	}
+	ts_query_cursor_set_byte_range(cursor, start, end);
+	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(rc->doc->tree));
+	while (ts_query_cursor_next_match(cursor, &m))
+		deliver(lq, m.pattern_index, m.captures, m.capture_count, rc->src, rc->doc, rc->md, rc->cb,
+			rc->ctx);
+	ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
 }
 
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
@@ -770,30 +925,35 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 			 pg_match_cb cb, void *ctx)
 {
 	const lang_query *lq = NULL;
-	pcre2_match_data *md;
+	pg_qm_cursor *qc = NULL;
+	run_ctx rc;
 	size_t i;
 	if (!doc->tree)
 		return;
 	for (i = 0; i < e->count; i++)
 		if (e->langs[i].lang == doc->lang)
 			lq = &e->langs[i];
-	if (!lq)
+	if (!lq || (spans && count == 0))
 		return;
-	md = pcre2_match_data_create(4, NULL);
+	rc.lq = lq;
+	rc.src = src;
+	rc.doc = doc;
+	rc.md = pcre2_match_data_create(4, NULL);
+	rc.cb = cb;
+	rc.ctx = ctx;
+	if (lq->qm)
+		qc = pg_qm_cursor_new();
 	if (!spans) {
-		ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
-		run_query(lq, cursor, src, doc, md, cb, ctx);
-	} else if (count > 0) {
+		run_range(lq, cursor, qc, &rc, 0, UINT32_MAX);
+	} else {
 		pg_byte_span *wide = pg_malloc(count * sizeof(*wide));
 		size_t n = widen_spans(ts_tree_root_node(doc->tree), spans, count, wide);
-		for (i = 0; i < n; i++) {
-			ts_query_cursor_set_byte_range(cursor, wide[i].start, wide[i].end);
-			run_query(lq, cursor, src, doc, md, cb, ctx);
-		}
-		ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
+		for (i = 0; i < n; i++)
+			run_range(lq, cursor, qc, &rc, wide[i].start, wide[i].end);
 		free(wide);
 	}
-	pcre2_match_data_free(md);
+	pg_qm_cursor_free(qc);
+	pcre2_match_data_free(rc.md);
 }
 
 char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bool one_line)
@@ -821,7 +981,7 @@ char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bo
 				nlen--;
 			for (k = 0; k < m->capture_count && !found; k++) {
 				uint32_t len;
-				const char *cn = ts_query_capture_name_for_id(m->query, m->captures[k].index, &len);
+				const char *cn = lq_capture_name(m->owner, m->captures[k].index, &len);
 				const char *s;
 				uint32_t sl, i;
 				if (len != nlen || memcmp(cn, name, len) != 0)

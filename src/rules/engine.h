@@ -34,7 +34,7 @@ typedef struct pg_match {
 	TSNode node;                   /* the reported node */
 	const TSQueryCapture *captures;
 	uint32_t capture_count;
-	const TSQuery *query; /* for capture names */
+	const struct lang_query *owner; /* the engine's, for capture names */
 } pg_match;
 
 typedef void (*pg_match_cb)(void *ctx, const pg_source *src, const pg_doc *doc,
@@ -50,6 +50,14 @@ int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
  * query pass serves both). `extra` may be NULL; borrowed like `rs`. */
 int pg_engine_new_with(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
 		       void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
+/* Which matcher runs the queries: prgate's own (qmatch.h, the default) or
+ * libtree-sitter's query cursor (slower to compile and to run; kept as the
+ * reference the rule tests compare against). PRGATE_QUERY_ENGINE=tsquery
+ * selects the latter for pg_engine_new/_with. */
+typedef enum pg_engine_backend { PG_ENGINE_NATIVE, PG_ENGINE_TSQUERY } pg_engine_backend;
+int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+			  pg_engine_backend backend, void (*on_error)(void *ctx, const char *msg),
+			  void *ctx, int *bad);
 void pg_engine_free(pg_engine *e);
 
 /* A run of document bytes [start, end). */

@@ -1,0 +1,75 @@
+/*
+ * qmatch - tree-sitter query patterns, compiled and matched by prgate.
+ *
+ * libtree-sitter 0.20.7's own query engine is too slow for a gate that runs
+ * on every push: compiling one language's rules costs about 170 ms (an
+ * analysis of the whole grammar per pattern), and its cursor costs more
+ * than the parse on large files. qmatch reads the same query syntax
+ * (node patterns, fields, negated fields, anonymous-node strings, the
+ * wildcards `_` and `(_)`, captures, the quantifiers `?` `*` `+`,
+ * alternations, grouped sibling sequences, the anchor `.`, predicates) and
+ * matches it with one walk of the tree, trying only the patterns whose
+ * first node has the walked node's type.
+ *
+ * Semantics follow tree-sitter's (docs/rules.md, "Query semantics"):
+ *   - a child pattern matches a visible child, in order, other children
+ *     may come between; a field pattern only a child with that field;
+ *   - `.` between two child patterns: no named child between them; before
+ *     the first: it is the first named child; after the last: the last;
+ *   - one match per distinct set of captured nodes; a match whose captures
+ *     are a subset of another's for the same pattern and root is dropped
+ *     (so an optional capture is reported when it can match);
+ *   - predicates are returned as steps (like ts_query_predicates_for_pattern)
+ *     for the caller to evaluate.
+ *
+ * A compiled pg_qm is immutable and may be shared by threads; each thread
+ * matches with its own pg_qm_cursor.
+ */
+#ifndef PG_QMATCH_H
+#define PG_QMATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+typedef struct pg_qm pg_qm;
+typedef struct pg_qm_cursor pg_qm_cursor;
+
+pg_qm *pg_qm_new(const TSLanguage *lang);
+void pg_qm_free(pg_qm *q);
+
+/* Compile the patterns of `text` (a whole query) and append them. Returns
+ * the number of patterns added (0 when the text holds none), or -1 with
+ * *err_off (a byte of text) and `what` set; then nothing is added. */
+int pg_qm_add(pg_qm *q, const char *text, uint32_t len, uint32_t *err_off, char *what,
+	      size_t what_len);
+
+uint32_t pg_qm_pattern_count(const pg_qm *q);
+/* The byte of the text given to pg_qm_add where a pattern starts. */
+uint32_t pg_qm_start_byte(const pg_qm *q, uint32_t pattern);
+/* Capture and string tables, as the tree-sitter functions of the same name. */
+uint32_t pg_qm_capture_count(const pg_qm *q);
+const char *pg_qm_capture_name(const pg_qm *q, uint32_t id, uint32_t *len);
+const char *pg_qm_string(const pg_qm *q, uint32_t id, uint32_t *len);
+const TSQueryPredicateStep *pg_qm_predicates(const pg_qm *q, uint32_t pattern, uint32_t *len);
+
+/* One match: its pattern and captures (valid during the callback). */
+typedef struct pg_qm_match {
+	uint32_t pattern;
+	const TSQueryCapture *captures;
+	uint32_t capture_count;
+} pg_qm_match;
+
+typedef void (*pg_qm_cb)(void *ctx, const pg_qm_match *m);
+
+pg_qm_cursor *pg_qm_cursor_new(void);
+void pg_qm_cursor_free(pg_qm_cursor *c);
+
+/* Match every pattern at every node under `root` that overlaps
+ * [start_byte, end_byte), calling cb per match: in document order of the
+ * node where the match starts, then pattern order. */
+void pg_qm_exec(const pg_qm *q, pg_qm_cursor *c, TSNode root, uint32_t start_byte,
+		uint32_t end_byte, pg_qm_cb cb, void *ctx);
+
+#endif
