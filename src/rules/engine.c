@@ -6,6 +6,7 @@
 
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,11 @@ typedef enum pred_op { P_EQ, P_NOT_EQ, P_MATCH, P_NOT_MATCH, P_ANY_OF, P_NOT_ANY
  *   capture     - the capture it tests
  *   rhs_capture - for #eq? @a @b, the other capture, or UINT32_MAX
  *   str         - the literal to compare with (#eq?)
- *   re          - compiled regex (#match?)
+ *   re          - compiled regex (#match?), interpreted
+ *   jit         - its JIT-compiled copy, made by the thread whose search is
+ *                 the JIT_AFTER-th (NULL before): a small run does not pay
+ *                 for compiling regexes it uses a few times
+ *   uses        - searches so far
  *   any         - literals (#any-of?) */
 typedef struct pred {
 	pred_op op;
@@ -25,6 +30,8 @@ typedef struct pred {
 	char *str;
 	uint32_t str_len;
 	pcre2_code *re;
+	_Atomic(pcre2_code *) jit;
+	atomic_uint uses;
 	char **any;
 	uint32_t any_count;
 } pred;
@@ -124,6 +131,8 @@ static void pred_dispose(pred *p)
 	free(p->str);
 	if (p->re)
 		pcre2_code_free(p->re);
+	if (atomic_load(&p->jit))
+		pcre2_code_free(atomic_load(&p->jit));
 	for (i = 0; i < p->any_count; i++)
 		free(p->any[i]);
 	free(p->any);
@@ -205,11 +214,6 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 					 (size_t)erroff, buf);
 				goto fail;
 			}
-			/* PRGATE_NO_JIT=1 interprets regexes instead: valgrind cannot
-			 * follow JIT-generated code and reports its reads as
-			 * uninitialised (the memcheck run of the tests sets it). */
-			if (!getenv("PRGATE_NO_JIT"))
-				pcre2_jit_compile(p.re, PCRE2_JIT_COMPLETE);
 			if (p.op == P_MATCH && p.capture == match_capture && info->narrow < 0)
 				info->narrow = (int)preds.len;
 		} else {
@@ -693,10 +697,34 @@ static bool node_text(const pg_doc *doc, TSNode n, const char **s, uint32_t *len
 	return true;
 }
 
-static bool regex_search(const pcre2_code *re, pcre2_match_data *md, const char *s, uint32_t len,
+#define JIT_AFTER 256u
+
+/* The code to search with: the JIT copy once there is one. PRGATE_NO_JIT=1
+ * never makes one: valgrind cannot follow JIT-generated code and reports
+ * its reads as uninitialised (the memcheck run of the tests sets it). */
+static const pcre2_code *regex_code(const pred *cp)
+{
+	pred *p = (pred *)cp; /* the counters are the mutable part */
+	pcre2_code *jit = atomic_load_explicit(&p->jit, memory_order_acquire);
+	if (jit)
+		return jit;
+	/* exactly one search sees the count reach JIT_AFTER: no lock needed */
+	if (atomic_fetch_add_explicit(&p->uses, 1, memory_order_relaxed) == JIT_AFTER) {
+		if (!getenv("PRGATE_NO_JIT") && (jit = pcre2_code_copy(p->re))) {
+			if (pcre2_jit_compile(jit, PCRE2_JIT_COMPLETE) == 0) {
+				atomic_store_explicit(&p->jit, jit, memory_order_release);
+				return jit;
+			}
+			pcre2_code_free(jit);
+		}
+	}
+	return p->re;
+}
+
+static bool regex_search(const pred *p, pcre2_match_data *md, const char *s, uint32_t len,
 			 uint32_t *ms, uint32_t *me)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+	int rc = pcre2_match(regex_code(p), (PCRE2_SPTR)s, len, 0, 0, md, NULL);
 	if (rc < 0)
 		return false;
 	if (ms) {
@@ -743,7 +771,7 @@ static bool pred_holds(const pred *p, const pg_doc *doc, const TSQueryMatch *m,
 			break;
 		case P_MATCH:
 		case P_NOT_MATCH:
-			ok = regex_search(p->re, md, s, len, NULL, NULL);
+			ok = regex_search(p, md, s, len, NULL, NULL);
 			if (p->op == P_NOT_MATCH)
 				ok = !ok;
 			break;
@@ -872,7 +900,7 @@ static void deliver(const lang_query *lq, uint32_t pattern_index, const TSQueryC
 	out.owner = lq;
 	if (pi->narrow >= 0 && out.end_byte <= doc->len) {
 		uint32_t ms, me;
-		if (regex_search(pi->preds[pi->narrow].re, md, doc->text + out.start_byte,
+		if (regex_search(&pi->preds[pi->narrow], md, doc->text + out.start_byte,
 				 out.end_byte - out.start_byte, &ms, &me) && me > ms) {
 			out.end_byte = out.start_byte + me;
 			out.start_byte += ms;

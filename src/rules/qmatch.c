@@ -59,6 +59,7 @@ struct pg_qm {
 	/* dispatch: the patterns whose first node may have symbol s are
 	 * by_sym[first[s] .. first[s + 1]) (ERROR is slot nsym); patterns that
 	 * may start at any node are `wild`. Rebuilt after each pg_qm_add. */
+	bool uses_fields; /* some pattern names a field: read children's fields */
 	uint32_t nsym;
 	uint32_t *first;
 	uint32_t *by_sym;
@@ -314,6 +315,7 @@ static int parse_seq(parser *p, int depth, elem *into, char close, bool node)
 			f = ts_language_field_id_for_name(p->q->lang, p->s + at, n);
 			if (!f)
 				return fail(p, at, "unknown field", NULL, 0);
+			p->q->uses_fields = true;
 			p->i += n;
 			into->neg = pg_realloc(into->neg, (into->nneg + 1) * sizeof(TSFieldId));
 			into->neg[into->nneg++] = f;
@@ -387,6 +389,7 @@ static int parse_elem(parser *p, int depth, elem **out)
 		field = ts_language_field_id_for_name(p->q->lang, p->s + save, n);
 		if (!field)
 			return fail(p, save, "unknown field", NULL, 0);
+		p->q->uses_fields = true;
 		p->i++;
 		skip_ws(p);
 		start = p->i;
@@ -841,6 +844,7 @@ struct pg_qm_cursor {
 	memo memo[MEMO_SLOTS];
 	uint32_t gen, memo_used;
 	size_t root_kid; /* the walked node, in kids */
+	bool fields;     /* read the children's field ids */
 	uint32_t steps, depth;
 	bool aborted;
 };
@@ -921,7 +925,8 @@ static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
 	}
 	if (ts_tree_cursor_goto_first_child(&m->cur)) {
 		do {
-			push_kid(m, ts_tree_cursor_current_node(&m->cur), ts_tree_cursor_current_field_id(&m->cur));
+			push_kid(m, ts_tree_cursor_current_node(&m->cur),
+				 m->fields ? ts_tree_cursor_current_field_id(&m->cur) : 0);
 		} while (ts_tree_cursor_goto_next_sibling(&m->cur));
 	}
 	*count = (uint32_t)(m->nkids - off);
@@ -1241,6 +1246,7 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, uint32_t start_byt
 		return;
 	walk = ts_tree_cursor_new(root);
 	m->path.len = 0;
+	m->fields = q->uses_fields;
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&walk);
 		uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
