@@ -193,18 +193,6 @@ static bool found_ident(void *p, const char *text, size_t n)
 	return s->left == 0;
 }
 
-/* One pass over a blob of the head tree (see pg_cov_test_idents). This is a
- * text search by design: parsing every file of the head tree that holds
- * tests made the search cost grow with the repository, not the change. */
-static int on_blob(void *p, const char *path, const char *text, size_t len)
-{
-	search *s = p;
-	if (pg_text_is_binary(text, len))
-		return 0;
-	pg_cov_test_idents(text, len, pg_cov_is_test_path(s->c, path), found_ident, s);
-	return s->left == 0 ? 1 : 0;
-}
-
 /* The changed files' mentions were collected during the analysis (their
  * slots): those paths are not read again. */
 static bool slot_of_path(const cov_ctx *c, const char *path, size_t *index)
@@ -225,13 +213,32 @@ static bool slot_of_path(const cov_ctx *c, const char *path, size_t *index)
 	return false;
 }
 
-static bool want_unread(void *p, const char *path)
+static bool want_unread(search *s, const char *path)
 {
-	search *s = p;
 	size_t i;
 	if (!pg_lang_for_path(path))
 		return false;
 	return !(slot_of_path(s->c, path, &i) && i < s->c->nslots && s->c->slots[i].idents_known);
+}
+
+/* One pass over a blob of the head tree (see pg_cov_test_idents). This is a
+ * text search by design: parsing every file of the head tree that holds
+ * tests made the search cost grow with the repository, not the change. */
+static int on_file(void *p, const char *path, const unsigned char oid[20])
+{
+	search *s = p;
+	char *text;
+	size_t len;
+	if (!want_unread(s, path))
+		return 0;
+	if (pg_repo_read_blob(s->c->repo, oid, s->c->aopts ? s->c->aopts->max_file_size : 0, &text, &len) < 0) {
+		pg_error_clear();
+		return 0;
+	}
+	if (!pg_text_is_binary(text, len))
+		pg_cov_test_idents(text, len, pg_cov_is_test_path(s->c, path), found_ident, s);
+	free(text);
+	return s->left == 0 ? 1 : 0;
 }
 
 static void find_untested(cov_ctx *c)
@@ -269,9 +276,7 @@ static void find_untested(cov_ctx *c)
 				p += n + 1;
 			}
 		}
-		err = s.left == 0 ? 0
-				  : pg_repo_walk_tree(c->repo, c->r->range.head, want_unread, on_blob, &s,
-					c->aopts ? c->aopts->max_file_size : 0, deadline);
+		err = s.left == 0 ? 0 : pg_repo_walk_tree(c->repo, c->r->range.head, on_file, &s, deadline);
 		if (err < 0) {
 			c->sum->search_incomplete = true;
 			pg_error_clear();

@@ -693,11 +693,8 @@ int pg_repo_read_file(pg_repo *r, const char *rev_hex, const char *path, size_t 
 }
 
 typedef struct walk_ctx {
-	pg_repo *r;
-	bool (*want)(void *, const char *);
-	int (*cb)(void *, const char *, const char *, size_t);
+	int (*on_file)(void *, const char *, const unsigned char *);
 	void *ctx;
-	size_t max;
 	uint64_t deadline;
 	int err;
 } walk_ctx;
@@ -705,9 +702,8 @@ typedef struct walk_ctx {
 static int walk_cb(const char *root, const git_tree_entry *e, void *p)
 {
 	walk_ctx *w = p;
-	char *path, *text = NULL;
-	size_t len;
-	int rc = 0;
+	char *path;
+	int rc;
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
 		return 0;
@@ -716,22 +712,17 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *p)
 		return -1;
 	}
 	path = pg_printf_alloc("%s%s", root, git_tree_entry_name(e));
-	if (!w->want || w->want(w->ctx, path)) {
-		if (pg_repo_read_blob(w->r, git_tree_entry_id(e)->id, w->max, &text, &len) == 0 &&
-		    !pg_text_is_binary(text, len))
-			rc = w->cb(w->ctx, path, text, len);
-		free(text);
-	}
+	rc = w->on_file(w->ctx, path, git_tree_entry_id(e)->id);
 	free(path);
 	return rc ? -1 : 0;
 }
 
-int pg_repo_walk_tree(pg_repo *r, const char *rev_hex, bool (*want)(void *ctx, const char *path),
-		      int (*cb)(void *ctx, const char *path, const char *text, size_t len), void *ctx,
-		      size_t max_file_size, uint64_t deadline)
+int pg_repo_walk_tree(pg_repo *r, const char *rev_hex,
+		      int (*on_file)(void *ctx, const char *path, const unsigned char oid[20]), void *ctx,
+		      uint64_t deadline)
 {
 	git_tree *tree = NULL;
-	walk_ctx w = { r, want, cb, ctx, max_file_size, deadline, 0 };
+	walk_ctx w = { on_file, ctx, deadline, 0 };
 	int err;
 	if (!rev_hex[0]) {
 		/* the index: write it as a tree in memory is not possible without
@@ -741,7 +732,7 @@ int pg_repo_walk_tree(pg_repo *r, const char *rev_hex, bool (*want)(void *ctx, c
 		if (git_reference_name_to_id(&head, r->repo, "HEAD") < 0)
 			return 0;
 		oid_hex(hex, &head);
-		return pg_repo_walk_tree(r, hex, want, cb, ctx, max_file_size, deadline);
+		return pg_repo_walk_tree(r, hex, on_file, ctx, deadline);
 	}
 	if ((err = tree_of(r, rev_hex, &tree)) < 0)
 		return err;

@@ -74,13 +74,16 @@ char *pg_repo_read_text(pg_repo *repo, const unsigned char oid[20], size_t max, 
 /* git's binary heuristic: a NUL byte in the first 8000 bytes. */
 bool pg_text_is_binary(const char *s, size_t n);
 
-/* Call cb for every regular file of commit `rev_hex` whose path matches
- * `want` (may be NULL: all). Stops when cb returns non-zero or the deadline
- * (pg_time_usec() value, 0 = none) passes (then PG_ELIMIT). */
+/* Call on_file with the path and blob id of every regular file (no
+ * symlink, no submodule) of commit `rev_hex` ("" = HEAD), in tree order,
+ * before anything reads the blob: the callback reads what it needs
+ * (pg_repo_read_blob), so a caller that already knows a blob by its id never
+ * inflates it. `path` is borrowed for the call. Stops when on_file returns
+ * non-zero (then 0) or the deadline (pg_time_usec() value, 0 = none)
+ * passes (then PG_ELIMIT). Only tree objects are read here. */
 int pg_repo_walk_tree(pg_repo *repo, const char *rev_hex,
-		      bool (*want)(void *ctx, const char *path),
-		      int (*cb)(void *ctx, const char *path, const char *text, size_t len),
-		      void *ctx, size_t max_file_size, uint64_t deadline);
+		      int (*on_file)(void *ctx, const char *path, const unsigned char oid[20]),
+		      void *ctx, uint64_t deadline);
 
 /* Commits in the range (base exclusive, head inclusive), oldest first:
  * calls cb with the sha, author name and email, and message. */
