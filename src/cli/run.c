@@ -285,7 +285,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
 		return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
 	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
-				  run->opts.min_diff_coverage, 0 };
+				  run->opts.min_diff_coverage, 0, false };
 	if ((err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov)) < 0)
 		return err;
 	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);

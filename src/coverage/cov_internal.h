@@ -83,6 +83,16 @@ int pg_cov_functions(cov_ctx *c);
  * ...). Stops when on_ident returns true. */
 void pg_cov_test_idents(const char *text, size_t len, bool test_file,
 			bool (*on_ident)(void *ctx, const char *s, size_t n), void *ctx);
+/* PG_COV_SCAN_VERSION - the version of what pg_cov_test_idents finds and of
+ * pg_cov_ident_hash. It is part of the mentions cache's key: bump it with
+ * any change to either (markers, identifier characters, the hash), or old
+ * caches would answer for the old scan. */
+#define PG_COV_SCAN_VERSION 1
+/* tests_map.c: the 64-bit hash of an identifier, as the cache stores it. */
+uint64_t pg_cov_ident_hash(const char *s, size_t n);
+/* tests_map.c: the hashes of every identifier pg_cov_test_idents finds in
+ * `text`, sorted and distinct: *out is owned (NULL when *count is 0). */
+void pg_cov_mention_hashes(const char *text, size_t len, bool test_file, uint64_t **out, size_t *count);
 /* tests_map.c: the slot's idents from the head file's text. */
 void pg_cov_collect_idents(cov_ctx *c, const pg_file *f, const char *text, size_t len, cov_slot *slot);
 /* tests_map.c: untested public functions, no test changed, snapshots. */
@@ -97,6 +107,46 @@ void pg_cov_units_dispose(pg_vec *units);
 int pg_cov_weakened(cov_ctx *c);
 /* diffcov.c: diff coverage from merged report data. */
 int pg_cov_diff(cov_ctx *c, const pg_covdata *d);
+
+/*
+ * cov_mentions - the mentions cache (mentions.c): for each blob a search for
+ * tests read, keyed by (blob id, whether its path was a test path), the
+ * sorted hashes of pg_cov_mention_hashes, kept in a file across runs so a
+ * blob is read once, not once per run. Not thread-safe (the search is one
+ * walk on one thread).
+ *
+ * cov_mention - what the cache knows of one blob (a view, valid until the
+ * cache is freed).
+ *   size    - the blob's size in bytes; when not scanned, a lower bound
+ *   scanned - the blob was read; false: it was over the size limit then
+ *   hashes, count - sorted, distinct (none when not scanned, or binary)
+ */
+typedef struct cov_mentions cov_mentions;
+typedef struct cov_mention {
+	uint64_t size;
+	bool scanned;
+	const uint64_t *hashes;
+	size_t count;
+} cov_mention;
+
+/* Open the cache file at `path` (NULL: a cache in memory only, nothing is
+ * read or written). A missing file is an empty cache; so is one that is
+ * unreadable, corrupt, truncated, or written by another prgate or scan
+ * version: then *warning (owned, NULL when there is nothing to say; not set
+ * for another version, which is expected after an upgrade) names the file
+ * and the reason. Never fails. */
+cov_mentions *pg_cov_mentions_open(const char *path, char **warning);
+/* The entry of (oid, test_file), or false. Marks it seen by this run. */
+bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out);
+/* Record what this run found for a blob; `hashes` (may be NULL) is taken. */
+void pg_cov_mentions_put(cov_mentions *m, const unsigned char oid[20], bool test_file, uint64_t size, bool scanned,
+			 uint64_t *hashes, size_t count);
+/* Write the file when this run added entries: those, the entries it looked
+ * up, and older ones whose blob `exists` (may be NULL: all) up to the bound
+ * in mentions.c. Best effort: returns -1 when the file could not be written
+ * (a read-only git dir), and leaves any old file untouched then. */
+int pg_cov_mentions_save(cov_mentions *m, bool (*exists)(void *ctx, const unsigned char oid[20]), void *ctx);
+void pg_cov_mentions_free(cov_mentions *m);
 
 /* Add a finding of builtin rule `rule_id` (message copied, context may be
  * NULL) with the configured severity. */

@@ -24,6 +24,7 @@ void pg_coverage_summary_free(void *p)
 		free(PG_VEC_AT(&s->files, pg_cov_file, i)->uncovered);
 	pg_vec_dispose(&s->functions);
 	pg_vec_dispose(&s->files);
+	free(s->cache_warning);
 	free(s);
 }
 

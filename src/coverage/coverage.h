@@ -11,6 +11,8 @@
  *                      the head commit's tree through libgit2 (never the work
  *                      tree) within a time bound; "code changed, no test
  *                      changed"; snapshot files rewritten with their code
+ *   mentions.c         the mentions cache: what each blob of the head tree
+ *                      can mention, by blob id, in the git dir across runs
  *   weakened.c         base and head syntax trees of changed test code
  *                      compared: skipped/ignored/focused tests, assertions
  *                      removed, tests deleted, should_panic added, numeric
@@ -93,6 +95,10 @@ typedef struct pg_cov_file {
  *   min_percent - the --min-diff-coverage threshold, or < 0
  *   below_min  - a threshold was given and the diff coverage is below it
  *   search_incomplete - the time bound stopped the search for tests
+ *   search_files, search_cached, search_read - files of the head tree the
+ *                search looked at, answered by the mentions cache, read
+ *   cache_warning - owned, or NULL: the mentions cache file was unusable
+ *                (one line naming it; the search ran without it)
  */
 typedef struct pg_coverage_summary {
 	pg_vec functions;
@@ -103,6 +109,8 @@ typedef struct pg_coverage_summary {
 	double min_percent;
 	bool below_min;
 	bool search_incomplete;
+	size_t search_files, search_cached, search_read;
+	char *cache_warning;
 } pg_coverage_summary;
 
 /*
@@ -110,12 +118,14 @@ typedef struct pg_coverage_summary {
  *   reports, nreports - --coverage files (borrowed)
  *   min_percent - --min-diff-coverage, or < 0
  *   search_budget_us - time bound for the search for tests (0: 10 seconds)
+ *   no_cache   - do not read or write the mentions cache (--no-cache)
  */
 typedef struct pg_coverage_opts {
 	const char *const *reports;
 	size_t nreports;
 	double min_percent;
 	uint64_t search_budget_us;
+	bool no_cache;
 } pg_coverage_opts;
 
 /*

@@ -11,19 +11,27 @@
 
 #define DEFAULT_SEARCH_BUDGET_US (10u * 1000 * 1000)
 
+#define MENTIONS_FILE "prgate/test-mentions-v1"
+
 /* search - the names still looked for, while walking the head tree.
  *   pending/found - the names and whether a test mentions them
+ *   hashes        - pg_cov_ident_hash of each pending name
  *   slots         - open-addressing hash table of indexes into pending + 1
  *                   (0 = empty), so a blob is scanned once whatever the
- *                   number of names */
+ *                   number of names
+ *   cache         - what each blob mentions, by blob id (mentions.c)
+ *   max_size      - blobs larger than this are not read (0: no limit) */
 typedef struct search {
 	cov_ctx *c;
 	const char **pending;
+	uint64_t *hashes;
 	bool *found;
 	size_t count;
 	size_t left;
 	uint32_t *slots;
 	size_t nslots;
+	cov_mentions *cache;
+	size_t max_size;
 } search;
 
 static bool ident_char(char ch)
@@ -58,6 +66,11 @@ static uint64_t hash_bytes(const char *s, size_t n)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+uint64_t pg_cov_ident_hash(const char *s, size_t n)
+{
+	return hash_bytes(s, n);
 }
 
 /* The pending name equal to text[0..n), as an index, or -1. */
@@ -181,6 +194,79 @@ void pg_cov_collect_idents(cov_ctx *c, const pg_file *f, const char *text, size_
 	slot->idents_known = true;
 }
 
+/* hashset - the distinct hashes of one blob's identifiers, as they are
+ * found: open addressing, 0 marks an empty slot (a hash of 0 is has_zero).
+ * A set, not a list sorted at the end: test files repeat their
+ * identifiers, and sorting every occurrence cost more than the scan. */
+typedef struct hashset {
+	uint64_t *slots;
+	size_t cap, used;
+	bool has_zero;
+} hashset;
+
+static size_t hashset_home(const hashset *set, uint64_t h)
+{
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 32) & (set->cap - 1);
+}
+
+static void hashset_insert(hashset *set, uint64_t h)
+{
+	size_t i;
+	for (i = hashset_home(set, h); set->slots[i]; i = (i + 1) & (set->cap - 1))
+		if (set->slots[i] == h)
+			return;
+	set->slots[i] = h;
+	set->used++;
+}
+
+static bool hashset_add(void *p, const char *text, size_t n)
+{
+	hashset *set = p;
+	uint64_t h = hash_bytes(text, n);
+	size_t i;
+	if (!h) {
+		set->has_zero = true;
+		return false;
+	}
+	if ((set->used + 1) * 2 > set->cap) {
+		hashset grown = { NULL, set->cap ? set->cap * 2 : 256, 0, set->has_zero };
+		grown.slots = pg_calloc(grown.cap, sizeof(uint64_t));
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				hashset_insert(&grown, set->slots[i]);
+		free(set->slots);
+		*set = grown;
+	}
+	hashset_insert(set, h);
+	return false;
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+void pg_cov_mention_hashes(const char *text, size_t len, bool test_file, uint64_t **out, size_t *count)
+{
+	hashset set = { NULL, 0, 0, false };
+	uint64_t *v = NULL;
+	size_t i, n = 0;
+	pg_cov_test_idents(text, len, test_file, hashset_add, &set);
+	if (set.used || set.has_zero) {
+		v = pg_malloc((set.used + 1) * sizeof(uint64_t));
+		if (set.has_zero)
+			v[n++] = 0;
+		for (i = 0; i < set.cap; i++)
+			if (set.slots[i])
+				v[n++] = set.slots[i];
+		qsort(v, n, sizeof(uint64_t), u64_cmp);
+	}
+	free(set.slots);
+	*out = v;
+	*count = n;
+}
+
 /* A name is found: true when none is left to look for. */
 static bool found_ident(void *p, const char *text, size_t n)
 {
@@ -191,6 +277,64 @@ static bool found_ident(void *p, const char *text, size_t n)
 		s->left--;
 	}
 	return s->left == 0;
+}
+
+/* What a blob of the head tree can mention: from the cache, or by one pass
+ * over its text (pg_cov_test_idents), recorded in the cache. This is a text
+ * search by design: parsing every file of the head tree that holds tests
+ * made the search cost grow with the repository, not the change. False when
+ * the blob mentions nothing that counts: over the size limit or unreadable
+ * (a rescan would skip it too: the cached size answers the first without a
+ * read; the second is never cached). */
+static bool blob_mentions(search *s, const unsigned char oid[20], bool test_file, cov_mention *out)
+{
+	pg_coverage_summary *sum = s->c->sum;
+	uint64_t *hashes = NULL;
+	size_t count = 0, len;
+	char *text;
+	int err;
+
+	if (pg_cov_mentions_get(s->cache, oid, test_file, out)) {
+		bool too_large = s->max_size && out->size > s->max_size;
+		if (out->scanned || too_large) {
+			sum->search_cached++;
+			return !too_large;
+		}
+		/* not scanned then, and under the size limit now: read it */
+	}
+	sum->search_read++;
+	err = pg_repo_read_blob(s->c->repo, oid, s->max_size, &text, &len);
+	if (err < 0) {
+		pg_error_clear();
+		/* an unscanned entry's size is a lower bound: the limit + 1 */
+		if (err == PG_ELIMIT)
+			pg_cov_mentions_put(s->cache, oid, test_file, (uint64_t)s->max_size + 1, false, NULL, 0);
+		return false;
+	}
+	if (!pg_text_is_binary(text, len))
+		pg_cov_mention_hashes(text, len, test_file, &hashes, &count);
+	free(text);
+	pg_cov_mentions_put(s->cache, oid, test_file, len, true, hashes, count);
+	out->size = len;
+	out->scanned = true;
+	out->hashes = hashes;
+	out->count = count;
+	return true;
+}
+
+static bool has_hash(const uint64_t *v, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == h)
+			return true;
+		if (v[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 /* The changed files' mentions were collected during the analysis (their
@@ -221,24 +365,49 @@ static bool want_unread(search *s, const char *path)
 	return !(slot_of_path(s->c, path, &i) && i < s->c->nslots && s->c->slots[i].idents_known);
 }
 
-/* One pass over a blob of the head tree (see pg_cov_test_idents). This is a
- * text search by design: parsing every file of the head tree that holds
- * tests made the search cost grow with the repository, not the change. */
+/* One file of the head tree: the names its blob mentions are found. Stops
+ * the walk when none is left. */
 static int on_file(void *p, const char *path, const unsigned char oid[20])
 {
 	search *s = p;
-	char *text;
-	size_t len;
+	cov_mention m;
+	size_t k;
 	if (!want_unread(s, path))
 		return 0;
-	if (pg_repo_read_blob(s->c->repo, oid, s->c->aopts ? s->c->aopts->max_file_size : 0, &text, &len) < 0) {
-		pg_error_clear();
+	s->c->sum->search_files++;
+	if (!blob_mentions(s, oid, pg_cov_is_test_path(s->c, path), &m))
 		return 0;
-	}
-	if (!pg_text_is_binary(text, len))
-		pg_cov_test_idents(text, len, pg_cov_is_test_path(s->c, path), found_ident, s);
-	free(text);
+	for (k = 0; k < s->count && m.count; k++)
+		if (!s->found[k] && has_hash(m.hashes, m.count, s->hashes[k])) {
+			s->found[k] = true;
+			s->left--;
+		}
 	return s->left == 0 ? 1 : 0;
+}
+
+static bool blob_exists(void *ctx, const unsigned char oid[20])
+{
+	return pg_repo_has_object(ctx, oid);
+}
+
+/* Walk the head tree for the names still pending, with the mentions cache
+ * of the repository (unless turned off). What this walk scanned is saved
+ * even when it stopped early (all found, or the time bound). */
+static void walk_head(cov_ctx *c, search *s, uint64_t deadline)
+{
+	char *path = c->opts->no_cache ? NULL : pg_printf_alloc("%s%s", pg_repo_common_dir(c->repo), MENTIONS_FILE);
+	int err;
+	s->cache = pg_cov_mentions_open(path, &c->sum->cache_warning);
+	s->max_size = c->aopts ? c->aopts->max_file_size : 0;
+	err = pg_repo_walk_tree(c->repo, c->r->range.head, on_file, s, deadline);
+	if (err < 0) {
+		c->sum->search_incomplete = true;
+		pg_error_clear();
+	}
+	pg_cov_mentions_save(s->cache, blob_exists, c->repo);
+	pg_cov_mentions_free(s->cache);
+	s->cache = NULL;
+	free(path);
 }
 
 static void find_untested(cov_ctx *c)
@@ -248,7 +417,6 @@ static void find_untested(cov_ctx *c)
 	size_t i;
 	uint64_t budget = c->opts->search_budget_us ? c->opts->search_budget_us : DEFAULT_SEARCH_BUDGET_US;
 	uint64_t deadline = pg_time_usec() + budget;
-	int err;
 
 	if (c->aopts && c->aopts->deadline_us && c->aopts->deadline_us < deadline)
 		deadline = c->aopts->deadline_us;
@@ -266,6 +434,9 @@ static void find_untested(cov_ctx *c)
 			add_name(&s, fn->name);
 	}
 	s.left = s.count;
+	s.hashes = pg_calloc(s.count + 1, sizeof(uint64_t));
+	for (i = 0; i < s.count; i++)
+		s.hashes[i] = hash_bytes(s.pending[i], strlen(s.pending[i]));
 	if (s.count) {
 		for (i = 0; i < c->nslots && s.left; i++) {
 			const cov_slot *slot = &c->slots[i];
@@ -276,11 +447,8 @@ static void find_untested(cov_ctx *c)
 				p += n + 1;
 			}
 		}
-		err = s.left == 0 ? 0 : pg_repo_walk_tree(c->repo, c->r->range.head, on_file, &s, deadline);
-		if (err < 0) {
-			c->sum->search_incomplete = true;
-			pg_error_clear();
-		}
+		if (s.left)
+			walk_head(c, &s, deadline);
 	}
 	for (i = 0; i < fns->len; i++) {
 		pg_changed_fn *fn = PG_VEC_AT(fns, pg_changed_fn, i);
@@ -300,6 +468,7 @@ static void find_untested(cov_ctx *c)
 		}
 	}
 	free(s.pending);
+	free(s.hashes);
 	free(s.found);
 	free(s.slots);
 }

@@ -741,6 +741,26 @@ int pg_repo_walk_tree(pg_repo *r, const char *rev_hex,
 	return w.err;
 }
 
+bool pg_repo_has_object(pg_repo *r, const unsigned char raw[20])
+{
+	git_odb *odb = NULL;
+	git_oid oid;
+	bool found;
+	if (git_repository_odb(&odb, r->repo) < 0) {
+		git_error_clear();
+		return false;
+	}
+	git_oid_fromraw(&oid, raw);
+	found = git_odb_exists(odb, &oid) == 1;
+	git_odb_free(odb);
+	return found;
+}
+
+const char *pg_repo_common_dir(const pg_repo *r)
+{
+	return git_repository_commondir(r->repo);
+}
+
 int pg_repo_walk_commits(pg_repo *r, const pg_range *range,
 			 int (*cb)(void *ctx, const char *sha, const char *author, const char *email,
 				   const char *message),

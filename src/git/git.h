@@ -85,6 +85,13 @@ int pg_repo_walk_tree(pg_repo *repo, const char *rev_hex,
 		      int (*on_file)(void *ctx, const char *path, const unsigned char oid[20]),
 		      void *ctx, uint64_t deadline);
 
+/* Is the object in the repository's object database? (false on any error) */
+bool pg_repo_has_object(pg_repo *repo, const unsigned char oid[20]);
+
+/* The git dir shared by all worktrees of the repository (the repository
+ * itself when bare), with a trailing '/'. Borrowed from the repository. */
+const char *pg_repo_common_dir(const pg_repo *repo);
+
 /* Commits in the range (base exclusive, head inclusive), oldest first:
  * calls cb with the sha, author name and email, and message. */
 int pg_repo_walk_commits(pg_repo *repo, const pg_range *range,

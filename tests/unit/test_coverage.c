@@ -1,5 +1,6 @@
+#define _GNU_SOURCE /* mkdtemp */
 /* test_coverage.c - the coverage report parsers, path normalisation and
- * merged lookups. */
+ * merged lookups; the tests search's mention hashes and its cache file. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,11 @@
 #include <string.h>
 
 #include "coverage/coverage.h"
+#include "coverage/cov_internal.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int parse(pg_covdata *d, const char *text)
 {
@@ -181,11 +187,285 @@ static void garbage(void **state)
 	}
 }
 
+/* --- the mentions cache ------------------------------------------------ */
+
+static void oid_of(unsigned char oid[20], unsigned n)
+{
+	memset(oid, 0, 20);
+	oid[0] = (unsigned char)(n >> 24);
+	oid[1] = (unsigned char)(n >> 16);
+	oid[2] = (unsigned char)(n >> 8);
+	oid[3] = (unsigned char)n;
+	oid[19] = 0xab;
+}
+
+static uint64_t *hashes_of(size_t n, uint64_t base)
+{
+	uint64_t *v = malloc(n * sizeof(uint64_t));
+	size_t i;
+	for (i = 0; i < n; i++)
+		v[i] = base + i * 7;
+	return v;
+}
+
+static char *cache_path(char *dir)
+{
+	memcpy(dir, "/tmp/pg-mentions-XXXXXX", sizeof("/tmp/pg-mentions-XXXXXX"));
+	assert_non_null(mkdtemp(dir));
+	return pg_printf_alloc("%s/prgate/test-mentions-v1", dir);
+}
+
+static void remove_cache(const char *dir, const char *path)
+{
+	char *sub = pg_printf_alloc("%s/prgate", dir);
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+/* identifiers in test code, hashed: a non-test file from its first marker */
+static void mention_hashes(void **state)
+{
+	static const char text[] = "fn a() { b(); }\n#[test]\nfn t() { c(); c(); 12; }\n";
+	const char *want[] = { "test", "fn", "t", "c" };
+	uint64_t *h, *w = malloc(4 * sizeof(uint64_t));
+	size_t n, i, k;
+	(void)state;
+	for (i = 0; i < 4; i++)
+		w[i] = pg_cov_ident_hash(want[i], strlen(want[i]));
+	pg_cov_mention_hashes(text, strlen(text), false, &h, &n);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		bool in = false;
+		if (i)
+			assert_true(h[i - 1] < h[i]);
+		for (k = 0; k < 4; k++)
+			in = in || h[i] == w[k];
+		assert_true(in);
+	}
+	free(h);
+	/* a test file: everything; nothing before a marker otherwise */
+	pg_cov_mention_hashes(text, strlen(text), true, &h, &n);
+	assert_int_equal(n, 6); /* fn a b test t c */
+	free(h);
+	pg_cov_mention_hashes("fn a() { b(); }", 15, false, &h, &n);
+	assert_int_equal(n, 0);
+	assert_null(h);
+	free(w);
+}
+
+static void mentions_roundtrip(void **state)
+{
+	char dir[64], *path = cache_path(dir), *warning;
+	unsigned char oid[20];
+	cov_mentions *m;
+	cov_mention e;
+	(void)state;
+
+	m = pg_cov_mentions_open(path, &warning);
+	assert_null(warning); /* no file yet: not worth a warning */
+	oid_of(oid, 1);
+	assert_false(pg_cov_mentions_get(m, oid, false, &e));
+	pg_cov_mentions_put(m, oid, false, 100, true, hashes_of(3, 10), 3);
+	pg_cov_mentions_put(m, oid, true, 100, true, hashes_of(5, 10), 5); /* same blob, a test path */
+	oid_of(oid, 2);
+	pg_cov_mentions_put(m, oid, false, 5, true, NULL, 0); /* binary, or no test code */
+	oid_of(oid, 3);
+	pg_cov_mentions_put(m, oid, false, 1001, false, NULL, 0); /* over the limit */
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+
+	m = pg_cov_mentions_open(path, &warning);
+	assert_null(warning);
+	oid_of(oid, 1);
+	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	assert_true(e.scanned);
+	assert_int_equal(e.size, 100);
+	assert_int_equal(e.count, 3);
+	assert_int_equal(e.hashes[0], 10);
+	assert_int_equal(e.hashes[2], 24);
+	assert_true(pg_cov_mentions_get(m, oid, true, &e));
+	assert_int_equal(e.count, 5);
+	oid_of(oid, 2);
+	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	assert_true(e.scanned);
+	assert_int_equal(e.count, 0);
+	assert_false(pg_cov_mentions_get(m, oid, true, &e));
+	oid_of(oid, 3);
+	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	assert_false(e.scanned);
+	assert_int_equal(e.size, 1001);
+	oid_of(oid, 4);
+	assert_false(pg_cov_mentions_get(m, oid, false, &e));
+	pg_cov_mentions_free(m);
+
+	/* in memory only: nothing read, nothing written */
+	m = pg_cov_mentions_open(NULL, &warning);
+	assert_null(warning);
+	oid_of(oid, 1);
+	assert_false(pg_cov_mentions_get(m, oid, false, &e));
+	pg_cov_mentions_put(m, oid, false, 1, true, NULL, 0);
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+	remove_cache(dir, path);
+	free(path);
+}
+
+static bool odd_exists(void *ctx, const unsigned char oid[20])
+{
+	(void)ctx;
+	return oid[3] & 1;
+}
+
+/* Pruning on save: this run's entries stay; older ones only while their blob
+ * exists, newest first, up to max(2 x this run's, 65,536) entries. */
+static void mentions_prune(void **state)
+{
+	char dir[64], *path = cache_path(dir), *warning;
+	unsigned char oid[20];
+	cov_mentions *m;
+	cov_mention e;
+	unsigned i;
+	(void)state;
+
+	m = pg_cov_mentions_open(path, &warning);
+	for (i = 1; i <= 4; i++) {
+		oid_of(oid, i);
+		pg_cov_mentions_put(m, oid, false, i, true, hashes_of(1, i), 1);
+	}
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+
+	/* a run that looks up 2 (even: "gone" by odd_exists, but seen) and adds 6 */
+	m = pg_cov_mentions_open(path, &warning);
+	oid_of(oid, 2);
+	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	oid_of(oid, 6);
+	pg_cov_mentions_put(m, oid, false, 6, true, NULL, 0);
+	assert_int_equal(pg_cov_mentions_save(m, odd_exists, NULL), 0);
+	pg_cov_mentions_free(m);
+
+	m = pg_cov_mentions_open(path, &warning);
+	assert_null(warning);
+	for (i = 1; i <= 6; i++) {
+		bool want = i == 1 || i == 2 || i == 3 || i == 6; /* 4: unseen and gone; 5: never */
+		oid_of(oid, i);
+		assert_int_equal(pg_cov_mentions_get(m, oid, false, &e), want);
+	}
+	/* nothing new: no write */
+	oid_of(oid, 1);
+	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	unlink(path);
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	assert_int_equal(file_size(path), 0);
+	pg_cov_mentions_free(m);
+
+	/* the bound: 70,000 old entries, a run that adds one keeps 65,536 */
+	m = pg_cov_mentions_open(path, &warning);
+	for (i = 0; i < 70000; i++) {
+		oid_of(oid, 100 + i);
+		pg_cov_mentions_put(m, oid, false, 1, true, NULL, 0);
+	}
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+	assert_int_equal(file_size(path), 104 + 70000 * 48);
+	m = pg_cov_mentions_open(path, &warning);
+	oid_of(oid, 1);
+	pg_cov_mentions_put(m, oid, false, 1, true, NULL, 0);
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+	assert_int_equal(file_size(path), 104 + 65536 * 48);
+	remove_cache(dir, path);
+	free(path);
+}
+
+/* Any damage to the file: an empty cache, a warning (or none for another
+ * version), never a crash or a wrong answer. */
+static void mentions_damaged(void **state)
+{
+	char dir[64], *path = cache_path(dir), *warning;
+	unsigned char oid[20], *good, *bad;
+	size_t len, i;
+	cov_mentions *m;
+	cov_mention e;
+	FILE *f;
+	(void)state;
+
+	m = pg_cov_mentions_open(path, &warning);
+	for (i = 0; i < 50; i++) {
+		oid_of(oid, (unsigned)i);
+		pg_cov_mentions_put(m, oid, i & 1, 10, true, hashes_of(i % 5, i), i % 5);
+	}
+	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
+	pg_cov_mentions_free(m);
+	len = file_size(path);
+	good = malloc(len);
+	bad = malloc(len);
+	f = fopen(path, "rb");
+	assert_int_equal(fread(good, 1, len, f), len);
+	fclose(f);
+
+	/* the header: magic 0-7, format 8-11, byte order 12-15, key 16-79,
+	 * generation 80-83, count 84-87, hashes 88-95, checksum 96-103 */
+	srand(11);
+	for (i = 0; i < 400; i++) {
+		size_t n = len, k, at = 0;
+		bool quiet = false, harmless = false, loaded;
+		memcpy(bad, good, len);
+		switch (i % 4) {
+		case 0: n = (size_t)rand() % len; break; /* truncated */
+		case 1: /* one byte changed */
+			at = (size_t)rand() % len;
+			bad[at] ^= (unsigned char)(1 + rand() % 255);
+			quiet = at >= 8 && at < 80; /* another format or version */
+			harmless = at >= 80 && at < 84; /* only orders pruning */
+			break;
+		case 2: /* garbage */
+			for (k = 0; k < len; k++)
+				bad[k] = (unsigned char)rand();
+			break;
+		default: /* a bit of the counts or the checksum */
+			bad[84 + (size_t)rand() % 20] ^= (unsigned char)(1 << (rand() % 8));
+			break;
+		}
+		f = fopen(path, "wb");
+		assert_int_equal(fwrite(bad, 1, n, f), n);
+		fclose(f);
+		m = pg_cov_mentions_open(path, &warning);
+		oid_of(oid, 3);
+		loaded = pg_cov_mentions_get(m, oid, true, &e);
+		assert_int_equal(loaded, harmless);
+		if (loaded) {
+			assert_int_equal(e.count, 3);
+			assert_int_equal(e.hashes[2], 3 + 14);
+		}
+		if (quiet || harmless)
+			assert_null(warning);
+		else
+			assert_non_null(warning);
+		free(warning);
+		pg_cov_mentions_free(m);
+	}
+	free(good);
+	free(bad);
+	remove_cache(dir, path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lcov_basic), cmocka_unit_test(lcov_errors), cmocka_unit_test(istanbul),
 		cmocka_unit_test(llvm),       cmocka_unit_test(normalize),   cmocka_unit_test(garbage),
+		cmocka_unit_test(mention_hashes), cmocka_unit_test(mentions_roundtrip), cmocka_unit_test(mentions_prune),
+		cmocka_unit_test(mentions_damaged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
