@@ -23,7 +23,8 @@ const char pg_run_options_help[] =
 	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n"
 	"  -q, --quiet            only the findings: no code frames, footer or notices\n"
 	"  -v, --verbose          say what was read and decided (range, configuration)\n"
-	"      --agent-cmd CMD    pipe a JSON brief to CMD (no shell); its output is advisory\n";
+	"      --agent-cmd CMD    pipe a JSON brief to CMD (no shell); its output is advisory\n"
+	"      --no-cache         do not read or write the test-mentions cache in the git dir\n";
 
 void pg_run_opts_init(pg_run_opts *o)
 {
@@ -113,6 +114,9 @@ int pg_run_option(pg_run_opts *o, int c, const char *arg)
 		o->agent_cmd = arg;
 		return 1;
 	}
+	case PG_OPT_NO_CACHE:
+		o->no_cache = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -237,6 +241,19 @@ done:
 	pg_stakes_argv_free(argv);
 }
 
+/* The search for tests: an unusable cache file (unless --quiet), and with
+ * -v how many files the cache answered. */
+static void search_notes(const pg_coverage_summary *sum)
+{
+	if (!sum)
+		return;
+	if (sum->cache_warning && !pg_globals.quiet)
+		fprintf(stderr, "prgate: %s\n", sum->cache_warning);
+	if (pg_globals.verbose && sum->search_files)
+		fprintf(stderr, "prgate: search for tests: %zu file%s, %zu from the cache, %zu read\n",
+			sum->search_files, sum->search_files == 1 ? "" : "s", sum->search_cached, sum->search_read);
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad_queries = 0;
@@ -285,7 +302,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
 		return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
 	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
-				  run->opts.min_diff_coverage, 0, false };
+				  run->opts.min_diff_coverage, 0, run->opts.no_cache };
 	if ((err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov)) < 0)
 		return err;
 	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
@@ -299,6 +316,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	 * applied: run->opts, not the caller's opts) */
 	if ((err = pg_coverage_stage_finish(run->coverage, &run->result)) < 0)
 		return err;
+	search_notes(run->result.coverage);
 	if ((err = pg_stakes_stage_finish(run->stakes, run->repo, &run->result)) < 0)
 		return err;
 	/* the config's stricter gate for agent-written ranges; a flag still wins */

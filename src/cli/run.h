@@ -44,6 +44,7 @@ typedef struct pg_run_opts {
 	bool progress;            /* show progress on stderr (the command decides:
 				   * a TTY and not --quiet) for runs of many files */
 	const char *agent_cmd;    /* --agent-cmd CMD: advisory brief to a command, or NULL */
+	bool no_cache;            /* --no-cache: no mentions cache in the git dir */
 } pg_run_opts;
 
 typedef struct pg_run {
@@ -80,6 +81,7 @@ enum {
 	PG_OPT_QUIET,
 	PG_OPT_VERBOSE,
 	PG_OPT_AGENT_CMD,
+	PG_OPT_NO_CACHE,
 };
 
 #define PG_RUN_LONGOPTS                                                          \
@@ -97,7 +99,8 @@ enum {
 	{ "quiet", no_argument, NULL, PG_OPT_QUIET },                            \
 	{ "verbose", no_argument, NULL, PG_OPT_VERBOSE },                        \
 	{ "parse-timeout", required_argument, NULL, PG_OPT_PARSE_TIMEOUT },                  \
-	{ "agent-cmd", required_argument, NULL, PG_OPT_AGENT_CMD }
+	{ "agent-cmd", required_argument, NULL, PG_OPT_AGENT_CMD },              \
+	{ "no-cache", no_argument, NULL, PG_OPT_NO_CACHE }
 
 /* The help text of the shared options (one line each). */
 extern const char pg_run_options_help[];
