@@ -138,6 +138,32 @@ static void pred_dispose(pred *p)
 	free(p->any);
 }
 
+/* Put the string comparisons before the regexes (keeping each group's
+ * order), so a match that fails a cheap test never runs a regex: most
+ * candidate matches fail (on the benchmark corpus, a pattern delivers tens
+ * of thousands for a few dozen findings). */
+static void order_predicates(pattern_info *info)
+{
+	uint32_t i, n = 0, narrow_at = UINT32_MAX;
+	pred *sorted;
+	if (info->pred_count < 2)
+		return;
+	sorted = pg_malloc(info->pred_count * sizeof(pred));
+	for (i = 0; i < info->pred_count; i++)
+		if (!info->preds[i].re)
+			memcpy(&sorted[n++], &info->preds[i], sizeof(pred));
+	for (i = 0; i < info->pred_count; i++)
+		if (info->preds[i].re) {
+			if ((int)i == info->narrow)
+				narrow_at = n;
+			memcpy(&sorted[n++], &info->preds[i], sizeof(pred));
+		}
+	if (narrow_at != UINT32_MAX)
+		info->narrow = (int)narrow_at;
+	free(info->preds);
+	info->preds = sorted;
+}
+
 /* Compile the predicates of pattern `pi` in `q`. Returns 0, or -1 with
  * *what describing the problem. */
 static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *info,
@@ -235,6 +261,7 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 	}
 	info->preds = preds.items;
 	info->pred_count = (uint32_t)preds.len;
+	order_predicates(info);
 	return 0;
 fail:
 	for (i = 0; i < preds.len; i++)
