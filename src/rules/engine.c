@@ -18,9 +18,9 @@ typedef enum pred_op { P_EQ, P_NOT_EQ, P_MATCH, P_NOT_MATCH, P_ANY_OF, P_NOT_ANY
  *   rhs_capture - for #eq? @a @b, the other capture, or UINT32_MAX
  *   str         - the literal to compare with (#eq?)
  *   re          - compiled regex (#match?), interpreted
- *   jit         - its JIT-compiled copy, made by the thread whose search is
- *                 the JIT_AFTER-th (NULL before): a small run does not pay
- *                 for compiling regexes it uses a few times
+ *   jit         - its JIT-compiled copy, made by the first search (NULL
+ *                 before; searches meanwhile interpret re): a run compiles
+ *                 only the regexes it uses, on the worker threads
  *   uses        - searches so far
  *   any         - literals (#any-of?) */
 typedef struct pred {
@@ -724,7 +724,10 @@ static bool node_text(const pg_doc *doc, TSNode n, const char **s, uint32_t *len
 	return true;
 }
 
-#define JIT_AFTER 256u
+/* The search that JIT-compiles: the first. Interpreting the packs' long
+ * alternations costs about ten times the JIT's code, so waiting for a
+ * regex to prove itself (256 searches was tried) costs more than it saves. */
+#define JIT_AFTER 0u
 
 /* The code to search with: the JIT copy once there is one. PRGATE_NO_JIT=1
  * never makes one: valgrind cannot follow JIT-generated code and reports
@@ -735,7 +738,7 @@ static const pcre2_code *regex_code(const pred *cp)
 	pcre2_code *jit = atomic_load_explicit(&p->jit, memory_order_acquire);
 	if (jit)
 		return jit;
-	/* exactly one search sees the count reach JIT_AFTER: no lock needed */
+	/* exactly one search sees the count at JIT_AFTER: no lock needed */
 	if (atomic_fetch_add_explicit(&p->uses, 1, memory_order_relaxed) == JIT_AFTER) {
 		if (!getenv("PRGATE_NO_JIT") && (jit = pcre2_code_copy(p->re))) {
 			if (pcre2_jit_compile(jit, PCRE2_JIT_COMPLETE) == 0) {
