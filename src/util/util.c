@@ -375,11 +375,37 @@ static bool glob_segment_match(const char *p, const char *s)
 	return *s == '\0';
 }
 
+/* A NUL-terminated copy of s[0, n) in buf (of `cap` bytes), or on the heap
+ * when it does not fit: free it with scratch_done(). Glob matching runs for
+ * every path of the head tree, so the common case takes no allocation. */
+static char *scratch(char *buf, size_t cap, const char *s, size_t n)
+{
+	char *p = n < cap ? buf : pg_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void scratch_done(char *buf, char *p)
+{
+	if (p != buf)
+		free(p);
+}
+
+/* pattern followed by "/" and "**", in buf or on the heap (scratch_done). */
+static char *with_all_below(char *buf, size_t cap, const char *pattern, size_t plen)
+{
+	char *p = plen + 4 <= cap ? buf : pg_malloc(plen + 4);
+	memcpy(p, pattern, plen);
+	memcpy(p + plen, "/**", 4);
+	return p;
+}
+
 bool pg_glob_match(const char *pattern, const char *path)
 {
 	size_t plen = strlen(pattern);
 	const char *slash;
-	char *tmp;
+	char buf[256], pbuf[256], *tmp, *pat;
 	bool r;
 
 	if (plen == 0)
@@ -387,22 +413,28 @@ bool pg_glob_match(const char *pattern, const char *path)
 	/* A trailing '/' names a directory: without another '/', a directory of
 	 * that name at any depth; with one, a path prefix from the root. */
 	if (pattern[plen - 1] == '/') {
-		char *dir = pg_strndup(pattern, plen - 1);
-		if (!strchr(dir, '/')) {
+		const char *dir = pattern;
+		size_t dlen = plen - 1;
+		if (!memchr(dir, '/', dlen)) {
 			const char *comp = path, *end;
+			pat = scratch(pbuf, sizeof(pbuf), dir, dlen);
 			r = false;
 			while (!r && (end = strchr(comp, '/'))) {
-				tmp = pg_strndup(comp, (size_t)(end - comp));
-				r = glob_segment_match(dir, tmp);
-				free(tmp);
+				tmp = scratch(buf, sizeof(buf), comp, (size_t)(end - comp));
+				r = glob_segment_match(pat, tmp);
+				scratch_done(buf, tmp);
 				comp = end + 1;
 			}
+			scratch_done(pbuf, pat);
 		} else {
-			tmp = pg_printf_alloc("%s/**", dir[0] == '/' ? dir + 1 : dir);
-			r = glob_segment_match(tmp, path);
-			free(tmp);
+			if (dir[0] == '/') {
+				dir++;
+				dlen--;
+			}
+			pat = with_all_below(pbuf, sizeof(pbuf), dir, dlen);
+			r = glob_segment_match(pat, path);
+			scratch_done(pbuf, pat);
 		}
-		free(dir);
 		return r;
 	}
 	if (pattern[0] == '/')
@@ -415,9 +447,9 @@ bool pg_glob_match(const char *pattern, const char *path)
 		for (;;) {
 			const char *end = strchr(comp, '/');
 			size_t n = end ? (size_t)(end - comp) : strlen(comp);
-			tmp = pg_strndup(comp, n);
+			tmp = scratch(buf, sizeof(buf), comp, n);
 			r = glob_segment_match(pattern, tmp);
-			free(tmp);
+			scratch_done(buf, tmp);
 			if (r)
 				return true;
 			if (!end)
@@ -428,9 +460,9 @@ bool pg_glob_match(const char *pattern, const char *path)
 	if (glob_segment_match(pattern, path))
 		return true;
 	/* A pattern naming a directory also covers what is below it. */
-	tmp = pg_printf_alloc("%s/**", pattern);
-	r = glob_segment_match(tmp, path);
-	free(tmp);
+	pat = with_all_below(pbuf, sizeof(pbuf), pattern, plen);
+	r = glob_segment_match(pat, path);
+	scratch_done(pbuf, pat);
 	return r;
 }
 
