@@ -955,15 +955,11 @@ static void on_qm_match(void *p, const pg_qm_match *m)
 		rc->ctx);
 }
 
-/* Match [start, end) of the document with lq's matcher. */
-static void run_range(const lang_query *lq, TSQueryCursor *cursor, pg_qm_cursor *qc, run_ctx *rc,
-		      uint32_t start, uint32_t end)
+/* Match [start, end) of the document with libtree-sitter's query cursor. */
+static void run_range(const lang_query *lq, TSQueryCursor *cursor, run_ctx *rc, uint32_t start,
+		      uint32_t end)
 {
 	TSQueryMatch m;
-	if (lq->qm) {
-		pg_qm_exec(lq->qm, qc, ts_tree_root_node(rc->doc->tree), start, end, on_qm_match, rc);
-		return;
-	}
 	ts_query_cursor_set_byte_range(cursor, start, end);
 	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(rc->doc->tree));
 	while (ts_query_cursor_next_match(cursor, &m))
@@ -999,18 +995,22 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 	rc.md = pcre2_match_data_create(4, NULL);
 	rc.cb = cb;
 	rc.ctx = ctx;
-	if (lq->qm)
+	if (lq->qm) {
+		/* prgate's matcher needs no widening: a pattern sees whole
+		 * subtrees wherever it starts (qmatch.h) */
 		qc = pg_qm_cursor_new();
-	if (!spans) {
-		run_range(lq, cursor, qc, &rc, 0, UINT32_MAX);
+		pg_qm_exec(lq->qm, qc, ts_tree_root_node(doc->tree), spans, count,
+			   on_qm_match, &rc);
+		pg_qm_cursor_free(qc);
+	} else if (!spans) {
+		run_range(lq, cursor, &rc, 0, UINT32_MAX);
 	} else {
 		pg_byte_span *wide = pg_malloc(count * sizeof(*wide));
 		size_t n = widen_spans(ts_tree_root_node(doc->tree), spans, count, wide);
 		for (i = 0; i < n; i++)
-			run_range(lq, cursor, qc, &rc, wide[i].start, wide[i].end);
+			run_range(lq, cursor, &rc, wide[i].start, wide[i].end);
 		free(wide);
 	}
-	pg_qm_cursor_free(qc);
 	pcre2_match_data_free(rc.md);
 }
 

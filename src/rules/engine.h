@@ -21,6 +21,7 @@
 #ifndef PG_ENGINE_H
 #define PG_ENGINE_H
 
+#include "rules/qmatch.h"
 #include "rules/rule.h"
 #include "lang/lang.h"
 
@@ -61,21 +62,20 @@ int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_rulese
 void pg_engine_free(pg_engine *e);
 
 /* A run of document bytes [start, end). */
-typedef struct pg_byte_span {
-	uint32_t start, end;
-} pg_byte_span;
+typedef pg_qm_range pg_byte_span;
 
 /* Run every rule of doc's language over the whole document. */
 void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 		   const pg_doc *doc, pg_match_cb cb, void *ctx);
 
 /* The same, when only matches whose reported node intersects one of
- * `spans` (document bytes, sorted, `count` of them) are wanted: the query
- * cursor then walks only the top-level items around them (an optimisation:
- * the callback must still filter, and may get matches outside the spans).
- * Assumes a pattern spans at most a top-level item and its neighbours:
- * the item before (and the comments and attributes before each) and the
- * item after. */
+ * `spans` (document bytes, sorted, `count` of them) are wanted: patterns
+ * are then tried only where such a match can start (see pg_qm_exec; an
+ * optimisation: the callback must still filter, and may get matches
+ * outside the spans). With PG_ENGINE_TSQUERY the query cursor walks the
+ * top-level items around the spans instead, which assumes a pattern spans
+ * at most a top-level item and its neighbours: the item before (and the
+ * comments and attributes before each) and the item after. */
 void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 			 const pg_doc *doc, const pg_byte_span *spans, size_t count,
 			 pg_match_cb cb, void *ctx);

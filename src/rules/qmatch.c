@@ -1209,7 +1209,9 @@ static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, TSNode n, 
 	emit(m, pi, cb, ctx);
 }
 
-static void visit(const pg_qm *q, pg_qm_cursor *m, TSNode n, pg_qm_cb cb, void *ctx)
+/* Try the patterns that may start at n; with seq_only, only the sibling
+ * sequences (n lies outside the ranges, its parent inside). */
+static void visit(const pg_qm *q, pg_qm_cursor *m, TSNode n, bool seq_only, pg_qm_cb cb, void *ctx)
 {
 	TSSymbol s = ts_node_symbol(n);
 	uint32_t slot = s < q->nsym ? s : q->nsym;
@@ -1234,29 +1236,45 @@ static void visit(const pg_qm *q, pg_qm_cursor *m, TSNode n, pg_qm_cb cb, void *
 			pi = *a++;
 			w++;
 		}
-		try_pattern(q, m, pi, n, cb, ctx);
+		if (!seq_only || PG_VEC_AT(&q->patterns, pattern, pi)->root->kind == E_SEQ)
+			try_pattern(q, m, pi, n, cb, ctx);
 	}
 }
 
-void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, uint32_t start_byte,
-		uint32_t end_byte, pg_qm_cb cb, void *ctx)
+/* Does [a, b) meet one of the sorted ranges (an empty node: lie in one)? */
+static bool meets(const pg_qm_range *r, size_t count, uint32_t a, uint32_t b)
+{
+	size_t lo = 0, hi = count;
+	while (lo < hi) { /* the first range ending after a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < count && (r[lo].start < b || (a == b && r[lo].start <= a));
+}
+
+void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range *ranges,
+		size_t count, pg_qm_cb cb, void *ctx)
 {
 	TSTreeCursor walk;
-	if (ts_node_is_null(root) || !q->patterns.len)
+	if (ts_node_is_null(root) || !q->patterns.len || (ranges && !count))
 		return;
 	walk = ts_tree_cursor_new(root);
 	m->path.len = 0;
 	m->fields = q->uses_fields;
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&walk);
-		uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-		bool inside = b >= start_byte && (a < end_byte || a == start_byte);
-		if (inside) {
-			visit(q, m, n, cb, ctx);
-			if (ts_tree_cursor_goto_first_child(&walk)) {
-				*(TSNode *)pg_vec_push(&m->path) = n;
-				continue;
-			}
+		bool inside = !ranges || meets(ranges, count, ts_node_start_byte(n), ts_node_end_byte(n));
+		/* below a node that meets the ranges: every pattern at the ones
+		 * that meet them too, sibling sequences at the others (their
+		 * later nodes may) */
+		if (inside || m->path.len)
+			visit(q, m, n, !inside, cb, ctx);
+		if (inside && ts_tree_cursor_goto_first_child(&walk)) {
+			*(TSNode *)pg_vec_push(&m->path) = n;
+			continue;
 		}
 		while (!ts_tree_cursor_goto_next_sibling(&walk)) {
 			if (!m->path.len || !ts_tree_cursor_goto_parent(&walk)) {

@@ -66,10 +66,20 @@ typedef void (*pg_qm_cb)(void *ctx, const pg_qm_match *m);
 pg_qm_cursor *pg_qm_cursor_new(void);
 void pg_qm_cursor_free(pg_qm_cursor *c);
 
-/* Match every pattern at every node under `root` that overlaps
- * [start_byte, end_byte), calling cb per match: in document order of the
- * node where the match starts, then pattern order. */
-void pg_qm_exec(const pg_qm *q, pg_qm_cursor *c, TSNode root, uint32_t start_byte,
-		uint32_t end_byte, pg_qm_cb cb, void *ctx);
+/* A run of document bytes [start, end). */
+typedef struct pg_qm_range {
+	uint32_t start, end;
+} pg_qm_range;
+
+/* Match every pattern at every node under `root`, calling cb per match: in
+ * document order of the node where the match starts, then pattern order.
+ * With `ranges` (sorted, `count` of them), only at the nodes that meet a
+ * range, and for sibling sequences also at the other children of such a
+ * node: every match whose nodes include one that meets a range is found
+ * (the nodes of a match lie under its first node, or after it among its
+ * siblings), with others around it. A pattern still sees a node's whole
+ * subtree. */
+void pg_qm_exec(const pg_qm *q, pg_qm_cursor *c, TSNode root, const pg_qm_range *ranges,
+		size_t count, pg_qm_cb cb, void *ctx);
 
 #endif
