@@ -401,6 +401,42 @@ static char *with_all_below(char *buf, size_t cap, const char *pattern, size_t p
 	return p;
 }
 
+/* A quick necessary condition: the longest run of plain characters of the
+ * pattern (no wildcard, bracket, escape or '/': those may match other text,
+ * or nothing, as in a leading "**" + "/") occurs in the path. Most paths
+ * fail a test-file glob on this alone. */
+static bool literal_present(const char *pattern, const char *path)
+{
+	const char *p = pattern, *best = NULL, *run = pattern;
+	size_t best_len = 0;
+	char lit[64];
+	for (;; p++) {
+		char c = *p;
+		if (c == '\\')
+			return true; /* escapes: no shortcut */
+		if (!c || c == '*' || c == '?' || c == '[' || c == '/') {
+			if ((size_t)(p - run) > best_len) {
+				best = run;
+				best_len = (size_t)(p - run);
+			}
+			if (!c)
+				break;
+			if (c == '[') { /* a class stands for one character: skip it */
+				const char *close = strchr(p + 1, ']');
+				if (!close)
+					return true;
+				p = close;
+			}
+			run = p + 1;
+		}
+	}
+	if (best_len < 2 || best_len >= sizeof(lit))
+		return true;
+	memcpy(lit, best, best_len);
+	lit[best_len] = '\0';
+	return strstr(path, lit) != NULL;
+}
+
 bool pg_glob_match(const char *pattern, const char *path)
 {
 	size_t plen = strlen(pattern);
@@ -408,7 +444,7 @@ bool pg_glob_match(const char *pattern, const char *path)
 	char buf[256], pbuf[256], *tmp, *pat;
 	bool r;
 
-	if (plen == 0)
+	if (plen == 0 || !literal_present(pattern, path))
 		return false;
 	/* A trailing '/' names a directory: without another '/', a directory of
 	 * that name at any depth; with one, a path prefix from the root. */

@@ -61,6 +61,14 @@ static void test_glob(void **state)
 	assert_true(pg_glob_match("**/tests/**", "crate/tests/cli.rs"));
 	assert_true(pg_glob_match("file[0-9].js", "file7.js"));
 	assert_false(pg_glob_match("file[0-9].js", "filex.js"));
+	/* the literal pre-check must not reject what the matcher accepts */
+	assert_true(pg_glob_match("**/tests/**", "tests/cli.rs"));
+	assert_true(pg_glob_match("*.[jt]s", "web/a.ts"));
+	assert_false(pg_glob_match("*.[jt]s", "web/a.rs"));
+	assert_true(pg_glob_match("[!x]oo.js", "lib/foo.js"));
+	assert_true(pg_glob_match("a?c.js", "abc.js"));
+	assert_false(pg_glob_match("**/__tests__/**", "src/tests/a.js"));
+	assert_false(pg_glob_match("benches/", "src/bench.rs"));
 }
 
 static void test_lines(void **state)
