@@ -25,6 +25,7 @@ typedef enum pred_op { P_EQ, P_NOT_EQ, P_MATCH, P_NOT_MATCH, P_ANY_OF, P_NOT_ANY
  *   any         - literals (#any-of?) */
 typedef struct pred {
 	pred_op op;
+	bool early; /* tested by the matcher as the capture is made (qmatch.h) */
 	uint32_t capture;
 	uint32_t rhs_capture;
 	char *str;
@@ -545,6 +546,20 @@ done:
 	return err;
 }
 
+/* Let the matcher test a pattern's single-capture predicates as the capture
+ * is made, when it can (pg_qm_check_capture): a candidate that fails
+ * `(#eq? @name "new")` is dropped before the rest of the pattern is tried,
+ * and most candidates fail. */
+static void mark_early(lang_query *lq, uint32_t pattern_index, pattern_info *pi)
+{
+	uint32_t k;
+	for (k = 0; k < pi->pred_count; k++) {
+		pred *p = &pi->preds[k];
+		if (p->rhs_capture == UINT32_MAX)
+			p->early = pg_qm_check_capture(lq->qm, pattern_index, p->capture);
+	}
+}
+
 /* prgate's matcher: each rule compiled alone (cheap), so a broken one is
  * reported at its own place and left out. */
 static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *const *sets,
@@ -597,8 +612,12 @@ static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *co
 		pattern_info *pi = &lq->patterns[i];
 		char what[512];
 		uint32_t j;
-		if (!pi->rule || compile_predicates(lq, i, pi, lq->match_capture, what, sizeof(what)) == 0)
+		if (!pi->rule)
 			continue;
+		if (compile_predicates(lq, i, pi, lq->match_capture, what, sizeof(what)) == 0) {
+			mark_early(lq, i, pi);
+			continue;
+		}
 		/* the rule is left out: all its patterns */
 		if (pi->rule != failed) {
 			report_at(pi->rule, pg_qm_start_byte(lq->qm, i), what, on_error, ctx);
@@ -765,55 +784,57 @@ static bool regex_search(const pred *p, pcre2_match_data *md, const char *s, uin
 	return true;
 }
 
+/* Does the text s[0, len) of a captured node pass p? For #eq? @a @b,
+ * `other` is the text of @b (NULL when @b is absent). */
+static bool text_holds(const pred *p, const char *s, uint32_t len, const char *other, uint32_t olen,
+		       pcre2_match_data *md)
+{
+	bool ok = false;
+	uint32_t k;
+	switch (p->op) {
+	case P_EQ:
+	case P_NOT_EQ:
+		if (p->rhs_capture != UINT32_MAX)
+			ok = other && olen == len && memcmp(s, other, len) == 0;
+		else
+			ok = p->str_len == len && memcmp(s, p->str, len) == 0;
+		return p->op == P_NOT_EQ ? !ok : ok;
+	case P_MATCH:
+	case P_NOT_MATCH:
+		ok = regex_search(p, md, s, len, NULL, NULL);
+		return p->op == P_NOT_MATCH ? !ok : ok;
+	case P_ANY_OF:
+	case P_NOT_ANY_OF:
+		for (k = 0; k < p->any_count && !ok; k++)
+			ok = strlen(p->any[k]) == len && memcmp(p->any[k], s, len) == 0;
+		return p->op == P_NOT_ANY_OF ? !ok : ok;
+	}
+	return false;
+}
+
 static bool pred_holds(const pred *p, const pg_doc *doc, const TSQueryMatch *m,
 		       pcre2_match_data *md)
 {
 	uint32_t c;
 	bool seen = false;
 	for (c = 0; c < m->capture_count; c++) {
-		const char *s;
-		uint32_t len, k;
-		bool ok = false;
+		const char *s, *other = NULL;
+		uint32_t len, olen = 0;
 		if (m->captures[c].index != p->capture)
 			continue;
 		seen = true;
 		if (!node_text(doc, m->captures[c].node, &s, &len))
 			return false;
-		switch (p->op) {
-		case P_EQ:
-		case P_NOT_EQ:
-			if (p->rhs_capture != UINT32_MAX) {
-				uint32_t d;
-				for (d = 0; d < m->capture_count; d++) {
-					const char *s2;
-					uint32_t l2;
-					if (m->captures[d].index != p->rhs_capture)
-						continue;
-					if (node_text(doc, m->captures[d].node, &s2, &l2))
-						ok = l2 == len && memcmp(s, s2, len) == 0;
+		if (p->rhs_capture != UINT32_MAX) {
+			uint32_t d;
+			for (d = 0; d < m->capture_count; d++)
+				if (m->captures[d].index == p->rhs_capture) {
+					if (!node_text(doc, m->captures[d].node, &other, &olen))
+						other = NULL;
 					break;
 				}
-			} else {
-				ok = p->str_len == len && memcmp(s, p->str, len) == 0;
-			}
-			if (p->op == P_NOT_EQ)
-				ok = !ok;
-			break;
-		case P_MATCH:
-		case P_NOT_MATCH:
-			ok = regex_search(p, md, s, len, NULL, NULL);
-			if (p->op == P_NOT_MATCH)
-				ok = !ok;
-			break;
-		case P_ANY_OF:
-		case P_NOT_ANY_OF:
-			for (k = 0; k < p->any_count && !ok; k++)
-				ok = strlen(p->any[k]) == len && memcmp(p->any[k], s, len) == 0;
-			if (p->op == P_NOT_ANY_OF)
-				ok = !ok;
-			break;
 		}
-		if (!ok)
+		if (!text_holds(p, s, len, other, olen, md))
 			return false;
 	}
 	/* A predicate on a capture that did not match (optional capture):
@@ -912,7 +933,7 @@ static void deliver(const lang_query *lq, uint32_t pattern_index, const TSQueryC
 	m.captures = captures;
 	m.capture_count = (uint16_t)capture_count;
 	for (k = 0; k < pi->pred_count; k++)
-		if (!pred_holds(&pi->preds[k], doc, &m, md))
+		if (!pi->preds[k].early && !pred_holds(&pi->preds[k], doc, &m, md))
 			return;
 	for (k = 0; k < capture_count; k++)
 		if (captures[k].index == lq->match_capture) {
@@ -947,6 +968,25 @@ typedef struct run_ctx {
 	pg_match_cb cb;
 	void *ctx;
 } run_ctx;
+
+/* The matcher's early test of a captured node (see build_native). */
+static bool on_qm_check(void *p, uint32_t pattern_index, uint32_t capture, TSNode node)
+{
+	run_ctx *rc = p;
+	const pattern_info *pi = &rc->lq->patterns[pattern_index];
+	uint32_t k, len;
+	const char *s;
+	if (!pi->rule)
+		return false; /* a rule left out */
+	for (k = 0; k < pi->pred_count; k++) {
+		const pred *pr = &pi->preds[k];
+		if (!pr->early || pr->capture != capture)
+			continue;
+		if (!node_text(rc->doc, node, &s, &len) || !text_holds(pr, s, len, NULL, 0, rc->md))
+			return false;
+	}
+	return true;
+}
 
 static void on_qm_match(void *p, const pg_qm_match *m)
 {
@@ -999,7 +1039,7 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 		/* prgate's matcher needs no widening: a pattern sees whole
 		 * subtrees wherever it starts (qmatch.h) */
 		qc = pg_qm_cursor_new();
-		pg_qm_exec(lq->qm, qc, ts_tree_root_node(doc->tree), spans, count,
+		pg_qm_exec(lq->qm, qc, ts_tree_root_node(doc->tree), spans, count, on_qm_check,
 			   on_qm_match, &rc);
 		pg_qm_cursor_free(qc);
 	} else if (!spans) {

@@ -31,6 +31,7 @@ typedef struct elem elem;
 struct elem {
 	uint8_t kind, quant, wild;
 	bool immediate, anchor_last;
+	bool check; /* call the exec's check for its captures (pg_qm_check_capture) */
 	TSSymbol symbol;
 	TSFieldId field;
 	uint32_t ncaps, nneg, nkids;
@@ -771,6 +772,35 @@ int pg_qm_add(pg_qm *q, const char *text, uint32_t len, uint32_t *err_off, char 
 	return rc;
 }
 
+/* Mark the node elements of e that carry capture id (for a check); false
+ * when one of them is optional, repeated or one of alternatives (`req`:
+ * the path down to e is required). */
+static bool mark_capture(elem *e, uint32_t id, bool req, bool mark)
+{
+	uint32_t i;
+	bool ok = true;
+	req = req && e->quant == Q_ONE;
+	for (i = 0; i < e->ncaps; i++)
+		if (e->caps[i] == id) {
+			if (!req)
+				return false;
+			if (mark)
+				e->check = true;
+		}
+	for (i = 0; i < e->nkids && ok; i++)
+		ok = mark_capture(e->kids[i], id, req && e->kind != E_ALT, mark);
+	return ok;
+}
+
+bool pg_qm_check_capture(pg_qm *q, uint32_t pattern_index, uint32_t capture)
+{
+	pattern *pt = PG_VEC_AT(&q->patterns, pattern, pattern_index);
+	if (!mark_capture(pt->root, capture, true, false))
+		return false;
+	mark_capture(pt->root, capture, true, true);
+	return true;
+}
+
 uint32_t pg_qm_pattern_count(const pg_qm *q)
 {
 	return (uint32_t)q->patterns.len;
@@ -845,6 +875,9 @@ struct pg_qm_cursor {
 	uint32_t gen, memo_used;
 	size_t root_kid; /* the walked node, in kids */
 	bool fields;     /* read the children's field ids */
+	uint32_t pattern; /* the pattern being tried */
+	pg_qm_check check;
+	void *check_ctx;
 	uint32_t steps, depth;
 	bool aborted;
 };
@@ -1032,6 +1065,10 @@ static bool node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const
 	for (i = 0; i < e->nneg; i++)
 		if (!ts_node_is_null(ts_node_child_by_field_id(kd.node, e->neg[i])))
 			return false;
+	if (e->check && m->check)
+		for (i = 0; i < e->ncaps; i++)
+			if (!m->check(m->check_ctx, m->pattern, e->caps[i], kd.node))
+				return false;
 	mark = m->caps.len;
 	for (i = 0; i < e->ncaps; i++) {
 		TSQueryCapture *c = pg_vec_push(&m->caps);
@@ -1191,6 +1228,7 @@ static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, TSNode n, 
 	uint32_t kn = 1, j = 0;
 	memset(&done, 0, sizeof(done));
 	done.fn = record_k;
+	m->pattern = pi;
 	m->steps = 0;
 	m->depth = 0;
 	m->aborted = false;
@@ -1256,7 +1294,7 @@ static bool meets(const pg_qm_range *r, size_t count, uint32_t a, uint32_t b)
 }
 
 void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range *ranges,
-		size_t count, pg_qm_cb cb, void *ctx)
+		size_t count, pg_qm_check check, pg_qm_cb cb, void *ctx)
 {
 	TSTreeCursor walk;
 	if (ts_node_is_null(root) || !q->patterns.len || (ranges && !count))
@@ -1264,6 +1302,8 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 	walk = ts_tree_cursor_new(root);
 	m->path.len = 0;
 	m->fields = q->uses_fields;
+	m->check = check;
+	m->check_ctx = ctx;
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&walk);
 		bool inside = !ranges || meets(ranges, count, ts_node_start_byte(n), ts_node_end_byte(n));

@@ -63,6 +63,19 @@ typedef struct pg_qm_match {
 
 typedef void (*pg_qm_cb)(void *ctx, const pg_qm_match *m);
 
+/* A test of one captured node, made as soon as it is captured: false drops
+ * every match that would capture it there, before the rest of the pattern
+ * is tried. Called only for captures marked with pg_qm_check_capture. */
+typedef bool (*pg_qm_check)(void *ctx, uint32_t pattern, uint32_t capture, TSNode node);
+
+/* Ask for `capture` of a pattern to be checked as it is captured. Only a
+ * capture every match of the pattern has, once per node that carries it,
+ * qualifies (not under ?, *, + or inside an alternation): then dropping a
+ * match early finds the same matches as testing it complete (a match
+ * without the capture could otherwise survive as a subset). Returns
+ * whether the capture qualified (and is now marked). */
+bool pg_qm_check_capture(pg_qm *q, uint32_t pattern, uint32_t capture);
+
 pg_qm_cursor *pg_qm_cursor_new(void);
 void pg_qm_cursor_free(pg_qm_cursor *c);
 
@@ -80,6 +93,6 @@ typedef struct pg_qm_range {
  * siblings), with others around it. A pattern still sees a node's whole
  * subtree. */
 void pg_qm_exec(const pg_qm *q, pg_qm_cursor *c, TSNode root, const pg_qm_range *ranges,
-		size_t count, pg_qm_cb cb, void *ctx);
+		size_t count, pg_qm_check check, pg_qm_cb cb, void *ctx);
 
 #endif

@@ -98,7 +98,7 @@ static char *qm_run(const char *lang, const char *query, const char *src, const 
 	o.src = src;
 	o.q = q;
 	o.tq = NULL;
-	pg_qm_exec(q, c, ts_tree_root_node(t), ranges, count, on_match, &o);
+	pg_qm_exec(q, c, ts_tree_root_node(t), ranges, count, NULL, on_match, &o);
 	ts_tree_delete(t);
 	pg_qm_cursor_free(c);
 	pg_qm_free(q);
@@ -502,7 +502,7 @@ static void test_failed_add_adds_nothing(void **state)
 	o.src = src;
 	o.q = q;
 	o.tq = NULL;
-	pg_qm_exec(q, c, ts_tree_root_node(t), NULL, 0, on_match, &o);
+	pg_qm_exec(q, c, ts_tree_root_node(t), NULL, 0, NULL, on_match, &o);
 	assert_string_equal(o.b.ptr, "0 f=f\n1 i=1\n");
 	pg_buf_dispose(&o.b);
 	/* a failure after a good add leaves both adds' patterns */
@@ -598,7 +598,7 @@ static count run_timed(const char *lang, const char *query, TSTree *t, uint32_t 
 	pg_qm_cursor *c = pg_qm_cursor_new();
 	count n = {0, want_caps, false};
 	uint64_t t0 = pg_time_usec(), dt;
-	pg_qm_exec(q, c, ts_tree_root_node(t), NULL, 0, on_count, &n);
+	pg_qm_exec(q, c, ts_tree_root_node(t), NULL, 0, NULL, on_count, &n);
 	dt = pg_time_usec() - t0;
 	pg_qm_cursor_free(c);
 	pg_qm_free(q);
@@ -690,7 +690,7 @@ static void test_deep_nesting(void **state)
 		pg_qm_cursor *c = pg_qm_cursor_new();
 		count k = {0, 1, false};
 		pg_qm_range r = {4 + depth, 5 + depth};
-		pg_qm_exec(q, c, ts_tree_root_node(t), &r, 1, on_count, &k);
+		pg_qm_exec(q, c, ts_tree_root_node(t), &r, 1, NULL, on_count, &k);
 		assert_int_equal(k.matches, 1);
 		pg_qm_cursor_free(c);
 		pg_qm_free(q);
@@ -714,10 +714,10 @@ static void test_cursor_reuse(void **state)
 		o.tq = NULL;
 		o.src = s1;
 		o.q = q1;
-		pg_qm_exec(q1, c, ts_tree_root_node(t1), NULL, 0, on_match, &o);
+		pg_qm_exec(q1, c, ts_tree_root_node(t1), NULL, 0, NULL, on_match, &o);
 		o.src = s2;
 		o.q = q2;
-		pg_qm_exec(q2, c, ts_tree_root_node(t2), NULL, 0, on_match, &o);
+		pg_qm_exec(q2, c, ts_tree_root_node(t2), NULL, 0, NULL, on_match, &o);
 		assert_string_equal(o.b.ptr, "0 a=1\n0 a=2\n0 a=x\n");
 		pg_buf_dispose(&o.b);
 	}
@@ -738,11 +738,11 @@ static void test_cursor_reuse(void **state)
 		o.tq = NULL;
 		o.src = src;
 		o.q = plain;
-		pg_qm_exec(plain, c, ts_tree_root_node(t), NULL, 0, on_match, &o);
+		pg_qm_exec(plain, c, ts_tree_root_node(t), NULL, 0, NULL, on_match, &o);
 		o.q = fields;
-		pg_qm_exec(fields, c, ts_tree_root_node(t), NULL, 0, on_match, &o);
+		pg_qm_exec(fields, c, ts_tree_root_node(t), NULL, 0, NULL, on_match, &o);
 		o.q = plain;
-		pg_qm_exec(plain, c, ts_tree_root_node(t), NULL, 0, on_match, &o);
+		pg_qm_exec(plain, c, ts_tree_root_node(t), NULL, 0, NULL, on_match, &o);
 		assert_string_equal(o.b.ptr, "0 c=g(1)\n0 f=f a=(g(1))\n0 f=g a=(1)\n0 c=g(1)\n");
 		pg_buf_dispose(&o.b);
 		ts_tree_delete(t);
