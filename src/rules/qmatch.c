@@ -32,6 +32,13 @@ struct elem {
 	uint8_t kind, quant, wild;
 	bool immediate, anchor_last;
 	bool check; /* call the exec's check for its captures (pg_qm_check_capture) */
+	/* An element without captures in it, no anchor at it or after it:
+	 * which nodes it takes does not change a match's captures, only
+	 * leaves later siblings fewer places. So `skip` (optional or
+	 * repeated: zero times is always possible) is not tried at all, and
+	 * `first_only` (once or more) takes the first node that matches:
+	 * otherwise `(_)* (x) @x` would find each match 2^n times. */
+	bool skip, first_only;
 	TSSymbol symbol;
 	TSFieldId field;
 	uint32_t ncaps, nneg, nkids;
@@ -532,6 +539,34 @@ static void settle_immediate(elem *e)
 		settle_immediate(e->kids[i]);
 }
 
+static bool has_captures(const elem *e)
+{
+	uint32_t i;
+	if (e->ncaps)
+		return true;
+	for (i = 0; i < e->nkids; i++)
+		if (has_captures(e->kids[i]))
+			return true;
+	return false;
+}
+
+/* Set skip/first_only on the elements of each children list under e. */
+static void settle_free(elem *e)
+{
+	uint32_t i;
+	for (i = 0; i < e->nkids; i++) {
+		elem *k = e->kids[i], *next = i + 1 < e->nkids ? e->kids[i + 1] : NULL;
+		/* the last of a group: what follows the group is not known here */
+		bool anchored = k->immediate || (next && next->immediate) ||
+				(!next && (e->anchor_last || e->kind == E_SEQ));
+		if (e->kind != E_ALT && !anchored && !has_captures(k)) {
+			k->skip = k->quant == Q_OPT || k->quant == Q_STAR;
+			k->first_only = !k->skip;
+		}
+		settle_free(k);
+	}
+}
+
 /* Can the pattern start (at the top level) with a node of any type? Adds
  * the types it can start with to `syms`. */
 static bool first_nodes(const elem *e, pg_vec *syms)
@@ -739,6 +774,7 @@ int pg_qm_add(pg_qm *q, const char *text, uint32_t len, uint32_t *err_off, char 
 			break;
 		}
 		settle_immediate(e);
+		settle_free(e);
 		pt.root = e;
 		pt.pred_off = (uint32_t)q->preds.len;
 		pt.pred_len = (uint32_t)p.preds.len;
@@ -847,12 +883,13 @@ typedef struct kid {
 } kid;
 
 /* found - one complete match of the current pattern at the current node:
- * captures [off, off + n) of pool. */
+ * captures [off, off + n) of pool; hash of them, for duplicates. */
 typedef struct found {
 	uint32_t off, n;
+	uint64_t hash;
 } found;
 
-#define MEMO_SLOTS 64
+#define MEMO_SLOTS 256
 
 /* memo - where a node's children are in kids (valid while gen is the
  * cursor's). */
@@ -862,32 +899,52 @@ typedef struct memo {
 	size_t off;
 } memo;
 
+/* frame - a level of the walk: the children [off, off + n) of a node in
+ * kids, the next to visit being i. */
+typedef struct frame {
+	size_t off;
+	uint32_t n, i;
+} frame;
+
+/*
+ * The cursor's kids array is a stack. At its bottom, the walk's frames: the
+ * children of each node on the path from the root, so the node being
+ * visited and its siblings are at hand (sibling sequences need them) and
+ * each node's children are read once. Above them, the children a match
+ * attempt reads, kept (memo) while the patterns at one node are tried and
+ * dropped after. Positions are offsets: the array moves when it grows.
+ */
 struct pg_qm_cursor {
 	TSTreeCursor cur; /* reads a node's children */
 	bool cur_live;
-	kid *kids; /* a stack of children arrays (see fill_kids) */
+	kid *kids;
 	size_t nkids, kids_cap;
-	pg_vec caps;  /* TSQueryCapture: the captures of the match under way */
-	pg_vec pool;  /* TSQueryCapture: of the complete matches */
-	pg_vec found; /* found */
-	pg_vec path;  /* TSNode: the walk's ancestors */
+	pg_vec frames; /* frame */
+	pg_vec caps;   /* TSQueryCapture: the captures of the match under way */
+	pg_vec pool;   /* TSQueryCapture: of the complete matches */
+	pg_vec found;  /* found */
+	uint32_t *seen; /* open-addressing set of found indexes + 1 (0: free) */
+	size_t nseen;   /* its slots, a power of two */
 	memo memo[MEMO_SLOTS];
 	uint32_t gen, memo_used;
-	size_t root_kid; /* the walked node, in kids */
-	bool fields;     /* read the children's field ids */
+	bool fields;      /* read the children's field ids */
 	uint32_t pattern; /* the pattern being tried */
 	pg_qm_check check;
 	void *check_ctx;
 	uint32_t steps, depth;
 	bool aborted;
+	uint64_t gave_up; /* match attempts stopped by a limit, this exec */
 };
 
 typedef struct kont kont;
-typedef bool (*kont_fn)(pg_qm_cursor *m, const kont *k, int32_t last);
+typedef int (*kont_fn)(pg_qm_cursor *m, const kont *k, int32_t last);
 
 /* kont - what to do after an element matched, its node's position being
- * `last` in the children [ko, ko + kn). Each function returns true to stop
- * the whole attempt (a limit was reached). */
+ * `last` in the children [ko, ko + kn). Matching functions return STOP
+ * (a limit was reached: end the attempt), NONE (no node matched the
+ * element) or SOME (one did, and the continuation ran). */
+enum { STOP = -1, NONE = 0, SOME = 1 };
+
 struct kont {
 	kont_fn fn;
 	const kont *next;
@@ -902,10 +959,10 @@ struct kont {
 pg_qm_cursor *pg_qm_cursor_new(void)
 {
 	pg_qm_cursor *c = pg_calloc(1, sizeof(*c));
+	pg_vec_init(&c->frames, sizeof(frame));
 	pg_vec_init(&c->caps, sizeof(TSQueryCapture));
 	pg_vec_init(&c->pool, sizeof(TSQueryCapture));
 	pg_vec_init(&c->found, sizeof(found));
-	pg_vec_init(&c->path, sizeof(TSNode));
 	return c;
 }
 
@@ -916,11 +973,17 @@ void pg_qm_cursor_free(pg_qm_cursor *c)
 	if (c->cur_live)
 		ts_tree_cursor_delete(&c->cur);
 	free(c->kids);
+	pg_vec_dispose(&c->frames);
 	pg_vec_dispose(&c->caps);
 	pg_vec_dispose(&c->pool);
 	pg_vec_dispose(&c->found);
-	pg_vec_dispose(&c->path);
+	free(c->seen);
 	free(c);
+}
+
+uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c)
+{
+	return c->gave_up;
 }
 
 static void push_kid(pg_qm_cursor *m, TSNode n, TSFieldId field)
@@ -935,21 +998,25 @@ static void push_kid(pg_qm_cursor *m, TSNode n, TSFieldId field)
 	m->nkids++;
 }
 
-/* The children of n in m->kids: [*off, *off + count). Children are read
- * once per node while the patterns at one walked node are tried (memo),
- * then all are dropped (visit). */
-static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
+static void memo_put(pg_qm_cursor *m, TSNode n, size_t off, uint32_t count)
 {
-	size_t off = m->nkids, h = ((uintptr_t)n.id >> 4) & (MEMO_SLOTS - 1), probe;
-	for (probe = 0; probe < MEMO_SLOTS; probe++, h = (h + 1) & (MEMO_SLOTS - 1)) {
-		memo *e = &m->memo[h];
-		if (e->gen != m->gen)
+	size_t h = ((uintptr_t)n.id >> 4) & (MEMO_SLOTS - 1), probe;
+	if (m->memo_used >= MEMO_SLOTS * 3 / 4)
+		return;
+	for (probe = 0; probe < MEMO_SLOTS; probe++, h = (h + 1) & (MEMO_SLOTS - 1))
+		if (m->memo[h].gen != m->gen)
 			break;
-		if (e->id == n.id) {
-			*count = e->n;
-			return e->off;
-		}
-	}
+	m->memo[h].gen = m->gen;
+	m->memo[h].id = n.id;
+	m->memo[h].off = off;
+	m->memo[h].n = count;
+	m->memo_used++;
+}
+
+/* Push the children of n on kids; returns where they start. */
+static size_t read_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
+{
+	size_t off = m->nkids;
 	if (!m->cur_live) {
 		m->cur = ts_tree_cursor_new(n);
 		m->cur_live = true;
@@ -963,29 +1030,42 @@ static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
 		} while (ts_tree_cursor_goto_next_sibling(&m->cur));
 	}
 	*count = (uint32_t)(m->nkids - off);
-	if (probe < MEMO_SLOTS && m->memo_used < MEMO_SLOTS * 3 / 4) {
-		memo *e = &m->memo[h];
-		e->gen = m->gen;
-		e->id = n.id;
-		e->off = off;
-		e->n = *count;
-		m->memo_used++;
-	}
 	return off;
 }
 
-static bool seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_t ko, uint32_t kn,
-		int32_t last, const kont *k);
-static bool quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
-static bool once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
+/* The children of n for a match attempt: read once per node while the
+ * patterns at one walked node are tried. Reading counts towards the
+ * attempt's step limit. */
+static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
+{
+	size_t h = ((uintptr_t)n.id >> 4) & (MEMO_SLOTS - 1), probe, off;
+	for (probe = 0; probe < MEMO_SLOTS; probe++, h = (h + 1) & (MEMO_SLOTS - 1)) {
+		memo *e = &m->memo[h];
+		if (e->gen != m->gen)
+			break;
+		if (e->id == n.id) {
+			*count = e->n;
+			return e->off;
+		}
+	}
+	off = read_kids(m, n, count);
+	m->steps += *count;
+	memo_put(m, n, off, *count);
+	return off;
+}
 
-static bool seq_k(pg_qm_cursor *m, const kont *k, int32_t last)
+static int seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_t ko, uint32_t kn,
+	       int32_t last, const kont *k);
+static int quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
+static int once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
+
+static int seq_k(pg_qm_cursor *m, const kont *k, int32_t last)
 {
 	return seq(m, k->list, k->n, k->i, k->ko, k->kn, last, k->next);
 }
 
-static bool seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_t ko, uint32_t kn,
-		int32_t last, const kont *k)
+static int seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_t ko, uint32_t kn,
+	       int32_t last, const kont *k)
 {
 	kont next;
 	if (i == n)
@@ -997,33 +1077,38 @@ static bool seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size
 	next.i = i + 1;
 	next.ko = ko;
 	next.kn = kn;
-	return quant(m, list[i], ko, kn, last, &next);
+	return quant(m, list[i], ko, kn, last, &next) == STOP ? STOP : SOME;
 }
 
 /* After one more repetition of k->e: another one, or on. A repetition that
  * took no node ends the loop. */
-static bool rep_k(pg_qm_cursor *m, const kont *k, int32_t last)
+static int rep_k(pg_qm_cursor *m, const kont *k, int32_t last)
 {
 	kont again;
 	if (last == k->last0)
 		return k->next->fn(m, k->next, last);
 	again = *k;
 	again.last0 = last;
-	if (once(m, k->e, k->ko, k->kn, last, &again))
-		return true;
+	if (once(m, k->e, k->ko, k->kn, last, &again) == STOP)
+		return STOP;
 	return k->next->fn(m, k->next, last);
 }
 
-static bool quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k)
+static int quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k)
 {
 	kont more;
+	int r;
+	if (e->skip)
+		return k->fn(m, k, last) == STOP ? STOP : NONE;
 	switch (e->quant) {
 	case Q_OPT:
-		if (once(m, e, ko, kn, last, k))
-			return true;
-		return k->fn(m, k, last);
+		if ((r = once(m, e, ko, kn, last, k)) == STOP)
+			return STOP;
+		return k->fn(m, k, last) == STOP ? STOP : r;
 	case Q_STAR:
 	case Q_PLUS:
+		if (e->first_only) /* once is as good as more (see elem) */
+			return once(m, e, ko, kn, last, k);
 		memset(&more, 0, sizeof(more));
 		more.fn = rep_k;
 		more.next = k;
@@ -1031,9 +1116,11 @@ static bool quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_
 		more.ko = ko;
 		more.kn = kn;
 		more.last0 = last;
-		if (once(m, e, ko, kn, last, &more))
-			return true;
-		return e->quant == Q_STAR ? k->fn(m, k, last) : false;
+		if ((r = once(m, e, ko, kn, last, &more)) == STOP)
+			return STOP;
+		if (e->quant == Q_STAR && k->fn(m, k, last) == STOP)
+			return STOP;
+		return r;
 	default:
 		return once(m, e, ko, kn, last, k);
 	}
@@ -1041,34 +1128,34 @@ static bool quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_
 
 /* After a node's children matched: its last-child anchor, then on from the
  * node's own position (k->last0). */
-static bool kids_done_k(pg_qm_cursor *m, const kont *k, int32_t last)
+static int kids_done_k(pg_qm_cursor *m, const kont *k, int32_t last)
 {
 	uint32_t j;
 	if (k->e->anchor_last)
 		for (j = (uint32_t)(last + 1); j < k->kn; j++)
 			if (m->kids[k->ko + j].named)
-				return false;
+				return NONE;
 	return k->next->fn(m, k->next, k->last0);
 }
 
 /* Does node pattern e match the child at j of [ko, ...)? Then on to k. */
-static bool node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const kont *k)
+static int node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const kont *k)
 {
 	kid kd = m->kids[ko + j];
 	size_t mark;
 	uint32_t i;
-	bool stop;
+	int r;
 	if (e->wild == W_NAMED ? !kd.named : (!e->wild && ts_node_symbol(kd.node) != e->symbol))
-		return false;
+		return NONE;
 	if (e->field && kd.field != e->field)
-		return false;
+		return NONE;
 	for (i = 0; i < e->nneg; i++)
 		if (!ts_node_is_null(ts_node_child_by_field_id(kd.node, e->neg[i])))
-			return false;
+			return NONE;
 	if (e->check && m->check)
 		for (i = 0; i < e->ncaps; i++)
 			if (!m->check(m->check_ctx, m->pattern, e->caps[i], kd.node))
-				return false;
+				return NONE;
 	mark = m->caps.len;
 	for (i = 0; i < e->ncaps; i++) {
 		TSQueryCapture *c = pg_vec_push(&m->caps);
@@ -1086,61 +1173,91 @@ static bool node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const
 		done.ko = kko;
 		done.kn = kn;
 		done.last0 = (int32_t)j;
-		stop = seq(m, e->kids, e->nkids, 0, kko, kn, -1, &done);
+		if (m->steps > MAX_STEPS) {
+			m->aborted = true;
+			r = STOP;
+		} else {
+			r = seq(m, e->kids, e->nkids, 0, kko, kn, -1, &done);
+		}
 	} else {
-		stop = k->fn(m, k, (int32_t)j);
+		r = k->fn(m, k, (int32_t)j) == STOP ? STOP : SOME;
 	}
 	m->caps.len = mark;
-	return stop;
+	return r;
 }
 
-static bool once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k)
+static int once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k)
 {
 	uint32_t j, i;
-	bool stop = false;
+	int r = NONE, one;
 	if (++m->depth > MAX_DEPTH) {
 		m->aborted = true;
 		m->depth--;
-		return true;
+		return STOP;
 	}
 	switch (e->kind) {
 	case E_NODE:
-		for (j = (uint32_t)(last + 1); j < kn && !stop; j++) {
+		for (j = (uint32_t)(last + 1); j < kn; j++) {
 			if (e->immediate && j > (uint32_t)(last + 1) && m->kids[ko + j - 1].named)
 				break;
 			if (++m->steps > MAX_STEPS) {
 				m->aborted = true;
-				stop = true;
+				r = STOP;
 				break;
 			}
-			stop = node_at(m, e, ko, j, k);
+			one = node_at(m, e, ko, j, k);
+			if (one == STOP) {
+				r = STOP;
+				break;
+			}
+			if (one == SOME) {
+				r = SOME;
+				if (e->first_only)
+					break;
+			}
 		}
 		break;
 	case E_ALT:
-		for (i = 0; i < e->nkids && !stop; i++)
-			stop = quant(m, e->kids[i], ko, kn, last, k);
+		for (i = 0; i < e->nkids; i++) {
+			one = quant(m, e->kids[i], ko, kn, last, k);
+			if (one == STOP) {
+				r = STOP;
+				break;
+			}
+			if (one == SOME) {
+				r = SOME;
+				if (e->first_only)
+					break;
+			}
+		}
 		break;
 	default:
-		stop = seq(m, e->kids, e->nkids, 0, ko, kn, last, k);
+		r = seq(m, e->kids, e->nkids, 0, ko, kn, last, k);
 		break;
 	}
 	m->depth--;
-	return stop;
+	return r;
 }
 
 /* The first element of a top-level pattern, at exactly child j. */
-static bool once_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, uint32_t j, const kont *k)
+static int once_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, uint32_t j, const kont *k)
 {
 	uint32_t i;
 	kont rest;
+	int r = NONE, one;
 	switch (e->kind) {
 	case E_NODE:
 		return node_at(m, e, ko, j, k);
 	case E_ALT:
-		for (i = 0; i < e->nkids; i++)
-			if (e->kids[i]->quant == Q_ONE && once_at(m, e->kids[i], ko, kn, j, k))
-				return true;
-		return false;
+		for (i = 0; i < e->nkids; i++) {
+			if (e->kids[i]->quant != Q_ONE)
+				continue;
+			if ((one = once_at(m, e->kids[i], ko, kn, j, k)) == STOP)
+				return STOP;
+			if (one == SOME)
+				r = SOME;
+		}
+		return r;
 	default:
 		memset(&rest, 0, sizeof(rest));
 		rest.fn = seq_k;
@@ -1154,17 +1271,68 @@ static bool once_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, uint
 	}
 }
 
-static bool record_k(pg_qm_cursor *m, const kont *k, int32_t last)
+static uint64_t captures_hash(const TSQueryCapture *c, uint32_t n)
 {
-	found *f = pg_vec_push(&m->found);
-	size_t i;
+	uint64_t h = 1469598103934665603ULL;
+	uint32_t i;
+	for (i = 0; i < n; i++) {
+		h = (h ^ (uint64_t)(uintptr_t)c[i].node.id) * 1099511628211ULL;
+		h = (h ^ c[i].index) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool same_captures(const pg_qm_cursor *m, const found *a, const found *b)
+{
+	const TSQueryCapture *pool = m->pool.items;
+	uint32_t i;
+	if (a->n != b->n || a->hash != b->hash)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (pool[a->off + i].index != pool[b->off + i].index ||
+		    pool[a->off + i].node.id != pool[b->off + i].node.id)
+			return false;
+	return true;
+}
+
+/* A complete match: kept unless the same captures were found before (the
+ * same set is found in the same order: captures are made left to right). */
+static int record_k(pg_qm_cursor *m, const kont *k, int32_t last)
+{
+	found f, *slots_f = m->found.items;
+	uint32_t *slots;
+	size_t nslots, h, i;
 	(void)k;
 	(void)last;
-	f->off = (uint32_t)m->pool.len;
-	f->n = (uint32_t)m->caps.len;
+	f.off = (uint32_t)m->pool.len;
+	f.n = (uint32_t)m->caps.len;
+	f.hash = captures_hash(m->caps.items, f.n);
+	/* the set of found indexes, at least twice as large as found */
+	if (m->nseen < (m->found.len + 1) * 2) {
+		size_t want = m->nseen ? m->nseen * 2 : 64;
+		while (want < (m->found.len + 1) * 2)
+			want *= 2;
+		free(m->seen);
+		m->seen = pg_calloc(want, sizeof(uint32_t));
+		m->nseen = want;
+		for (i = 0; i < m->found.len; i++) {
+			for (h = slots_f[i].hash & (want - 1); m->seen[h]; h = (h + 1) & (want - 1))
+				;
+			m->seen[h] = (uint32_t)i + 1;
+		}
+	}
+	slots = m->seen;
+	nslots = m->nseen;
 	for (i = 0; i < m->caps.len; i++)
 		*(TSQueryCapture *)pg_vec_push(&m->pool) = *PG_VEC_AT(&m->caps, TSQueryCapture, i);
-	return false;
+	for (h = f.hash & (nslots - 1); slots[h]; h = (h + 1) & (nslots - 1))
+		if (same_captures(m, PG_VEC_AT(&m->found, found, slots[h] - 1), &f)) {
+			m->pool.len = f.off;
+			return m->steps > MAX_STEPS ? STOP : SOME;
+		}
+	slots[h] = (uint32_t)m->found.len + 1;
+	*(found *)pg_vec_push(&m->found) = f;
+	return m->steps > MAX_STEPS ? STOP : SOME;
 }
 
 static bool has_capture(const TSQueryCapture *set, uint32_t n, const TSQueryCapture *c)
@@ -1180,7 +1348,7 @@ static bool has_capture(const TSQueryCapture *set, uint32_t n, const TSQueryCapt
 static bool covered(const TSQueryCapture *a, uint32_t an, const TSQueryCapture *b, uint32_t bn)
 {
 	uint32_t i;
-	if (an > bn)
+	if (an >= bn)
 		return false;
 	for (i = 0; i < an; i++)
 		if (!has_capture(b, bn, &a[i]))
@@ -1188,9 +1356,10 @@ static bool covered(const TSQueryCapture *a, uint32_t an, const TSQueryCapture *
 	return true;
 }
 
-/* Report the matches found for one pattern at one node: each distinct
- * capture set once, and none whose captures another match covers (for
- * small numbers of matches; a node with hundreds is reported as found). */
+/* Report the matches found for one pattern at one node (distinct already):
+ * none whose captures another match's strictly include, when there are
+ * at most 256 (more come from quantified captures, whose subsets are then
+ * reported too). */
 static void emit(pg_qm_cursor *m, uint32_t pattern_index, pg_qm_cb cb, void *ctx)
 {
 	size_t i, j, n = m->found.len;
@@ -1199,15 +1368,11 @@ static void emit(pg_qm_cursor *m, uint32_t pattern_index, pg_qm_cb cb, void *ctx
 		const found *a = PG_VEC_AT(&m->found, found, i);
 		bool drop = false;
 		pg_qm_match out;
-		if (n <= 64) {
+		if (n <= 256)
 			for (j = 0; j < n && !drop; j++) {
 				const found *b = PG_VEC_AT(&m->found, found, j);
-				if (j == i || !covered(pool + a->off, a->n, pool + b->off, b->n))
-					continue;
-				/* b covers a: a goes, unless they are equal and a came first */
-				drop = a->n < b->n || j < i;
+				drop = j != i && covered(pool + a->off, a->n, pool + b->off, b->n);
 			}
-		}
 		if (drop)
 			continue;
 		out.pattern = pattern_index;
@@ -1215,54 +1380,42 @@ static void emit(pg_qm_cursor *m, uint32_t pattern_index, pg_qm_cb cb, void *ctx
 		out.capture_count = a->n;
 		cb(ctx, &out);
 	}
+	if (m->nseen && n)
+		memset(m->seen, 0, m->nseen * sizeof(uint32_t));
 	m->found.len = 0;
 	m->pool.len = 0;
 }
 
-/* Try pattern pi at the walk's node n (whose ancestors are m->path). */
-static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, TSNode n, pg_qm_cb cb, void *ctx)
+/* Try pattern pi at child j of the children [ko, ko + kn) (the walked node
+ * and its siblings). */
+static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, size_t ko, uint32_t kn, uint32_t j,
+			pg_qm_cb cb, void *ctx)
 {
 	const pattern *pt = PG_VEC_AT(&q->patterns, pattern, pi);
 	kont done;
-	size_t ko = m->nkids;
-	uint32_t kn = 1, j = 0;
 	memset(&done, 0, sizeof(done));
 	done.fn = record_k;
 	m->pattern = pi;
 	m->steps = 0;
 	m->depth = 0;
 	m->aborted = false;
-	if (pt->root->kind == E_SEQ && m->path.len) {
-		/* a sibling sequence: the node among its parent's children */
-		TSNode parent = *PG_VEC_AT(&m->path, TSNode, m->path.len - 1);
-		ko = fill_kids(m, parent, &kn);
-		for (j = 0; j < kn && m->kids[ko + j].node.id != n.id; j++)
-			;
-		if (j == kn)
-			return;
-	} else {
-		ko = m->root_kid;
-	}
 	once_at(m, pt->root, ko, kn, j, &done);
+	if (m->aborted)
+		m->gave_up++;
 	emit(m, pi, cb, ctx);
 }
 
-/* Try the patterns that may start at n; with seq_only, only the sibling
- * sequences (n lies outside the ranges, its parent inside). */
-static void visit(const pg_qm *q, pg_qm_cursor *m, TSNode n, bool seq_only, pg_qm_cb cb, void *ctx)
+/* Try the patterns that may start at child j of [ko, ko + kn); with
+ * seq_only, only the sibling sequences (the node lies outside the ranges,
+ * its parent inside). What the attempts read stays (memo) until the walk
+ * moves on. */
+static void visit(const pg_qm *q, pg_qm_cursor *m, size_t ko, uint32_t kn, uint32_t j, bool seq_only,
+		  pg_qm_cb cb, void *ctx)
 {
-	TSSymbol s = ts_node_symbol(n);
+	TSSymbol s = ts_node_symbol(m->kids[ko + j].node);
 	uint32_t slot = s < q->nsym ? s : q->nsym;
 	const uint32_t *a = q->by_sym + q->first[slot], *ae = q->by_sym + q->first[slot + 1];
 	const uint32_t *w = q->wild.items, *we = w + q->wild.len;
-	if (a == ae && w == we)
-		return;
-	/* a fresh memo and kids stack for this node */
-	m->gen++;
-	m->memo_used = 0;
-	m->nkids = 0;
-	m->root_kid = 0;
-	push_kid(m, n, 0);
 	/* the two lists merged in pattern order */
 	while (a < ae || w < we) {
 		uint32_t pi;
@@ -1275,7 +1428,7 @@ static void visit(const pg_qm *q, pg_qm_cursor *m, TSNode n, bool seq_only, pg_q
 			w++;
 		}
 		if (!seq_only || PG_VEC_AT(&q->patterns, pattern, pi)->root->kind == E_SEQ)
-			try_pattern(q, m, pi, n, cb, ctx);
+			try_pattern(q, m, pi, ko, kn, j, cb, ctx);
 	}
 }
 
@@ -1296,32 +1449,56 @@ static bool meets(const pg_qm_range *r, size_t count, uint32_t a, uint32_t b)
 void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range *ranges,
 		size_t count, pg_qm_check check, pg_qm_cb cb, void *ctx)
 {
-	TSTreeCursor walk;
+	frame *f;
 	if (ts_node_is_null(root) || !q->patterns.len || (ranges && !count))
 		return;
-	walk = ts_tree_cursor_new(root);
-	m->path.len = 0;
 	m->fields = q->uses_fields;
 	m->check = check;
 	m->check_ctx = ctx;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&walk);
-		bool inside = !ranges || meets(ranges, count, ts_node_start_byte(n), ts_node_end_byte(n));
-		/* below a node that meets the ranges: every pattern at the ones
-		 * that meet them too, sibling sequences at the others (their
-		 * later nodes may) */
-		if (inside || m->path.len)
-			visit(q, m, n, !inside, cb, ctx);
-		if (inside && ts_tree_cursor_goto_first_child(&walk)) {
-			*(TSNode *)pg_vec_push(&m->path) = n;
+	m->gave_up = 0;
+	m->nkids = 0;
+	m->frames.len = 0;
+	push_kid(m, root, 0);
+	f = pg_vec_push(&m->frames);
+	f->off = 0;
+	f->n = 1;
+	f->i = 0;
+	while (m->frames.len) {
+		size_t ko, off = 0;
+		uint32_t kn, j, n = 0;
+		kid kd;
+		bool inside;
+		f = PG_VEC_AT(&m->frames, frame, m->frames.len - 1);
+		if (f->i == f->n) {
+			m->frames.len--;
 			continue;
 		}
-		while (!ts_tree_cursor_goto_next_sibling(&walk)) {
-			if (!m->path.len || !ts_tree_cursor_goto_parent(&walk)) {
-				ts_tree_cursor_delete(&walk);
-				return;
-			}
-			m->path.len--;
+		ko = f->off;
+		kn = f->n;
+		j = f->i++;
+		m->nkids = ko + kn; /* drops what the previous sibling pushed */
+		kd = m->kids[ko + j];
+		inside = !ranges ||
+			 meets(ranges, count, ts_node_start_byte(kd.node), ts_node_end_byte(kd.node));
+		/* below a node that meets the ranges: every pattern at the ones
+		 * that meet them too, sibling sequences at the others (their
+		 * later nodes may); the children of the ones inside are read
+		 * once, for the walk and the patterns */
+		if (!inside && m->frames.len == 1)
+			continue;
+		m->gen++;
+		m->memo_used = 0;
+		if (inside && ts_node_child_count(kd.node)) {
+			off = read_kids(m, kd.node, &n);
+			memo_put(m, kd.node, off, n);
+		}
+		visit(q, m, ko, kn, j, !inside, cb, ctx);
+		if (n) {
+			f = pg_vec_push(&m->frames);
+			f->off = off;
+			f->n = n;
+			f->i = 0;
 		}
 	}
+	m->nkids = 0;
 }

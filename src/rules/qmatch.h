@@ -78,6 +78,9 @@ bool pg_qm_check_capture(pg_qm *q, uint32_t pattern, uint32_t capture);
 
 pg_qm_cursor *pg_qm_cursor_new(void);
 void pg_qm_cursor_free(pg_qm_cursor *c);
+/* How many match attempts of the last pg_qm_exec stopped at a limit
+ * (hostile input: their other matches are lost). */
+uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c);
 
 /* A run of document bytes [start, end). */
 typedef struct pg_qm_range {
