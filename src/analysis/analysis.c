@@ -441,8 +441,9 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 	for (i = 0; i < src.docs.len; i++) {
 		pg_doc *d = PG_SOURCE_DOC(&src, i);
 		bool restrict_ = spans.len > 0 && !d->map;
-		pg_engine_run_spans(run->engine, w->cursor, &src, d, restrict_ ? spans.items : NULL,
-				    restrict_ ? spans.len : 0, on_match, &mc);
+		f->match_limited += (uint32_t)pg_engine_run_spans(run->engine, w->cursor, &src, d,
+								  restrict_ ? spans.items : NULL,
+								  restrict_ ? spans.len : 0, on_match, &mc);
 	}
 	pg_vec_dispose(&spans);
 	dedup_dispose(&mc.seen);

@@ -83,6 +83,10 @@ typedef struct pg_file {
 	size_t content_len;
 	/* Statistics filled by analysis. */
 	uint32_t findings;
+	/* Match attempts a matcher limit stopped (hostile input: a node with
+	 * a huge number of children; docs/rules.md "Limits"): findings there
+	 * may be missing. */
+	uint32_t match_limited;
 	/* Why the file could not be read (owned), with skip_reason
 	 * "unreadable"; the run goes on with the other files. */
 	char *error;

@@ -85,6 +85,8 @@ static void end(pg_report *rp)
 		json_object_set_new(o, "lines_added", json_integer(f->lines_added));
 		json_object_set_new(o, "lines_deleted", json_integer(f->lines_deleted));
 		json_object_set_new(o, "findings", json_integer(f->findings));
+		if (f->match_limited)
+			json_object_set_new(o, "match_limited", json_integer(f->match_limited));
 		json_array_append_new(files, o);
 		if (f->skip_reason)
 			skipped++;

@@ -122,9 +122,15 @@ static void end(pg_report *rp)
 	pg_sections_text_tail(r, b, rp->opts->color);
 	if (rp->opts->quiet)
 		return;
-	for (i = 0; i < r->files.len; i++)
-		if (PG_VEC_AT(&r->files, pg_file, i)->skip_reason)
+	for (i = 0; i < r->files.len; i++) {
+		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		if (f->skip_reason)
 			skipped++;
+		if (f->match_limited)
+			pg_buf_printf(b, "prgate: %s: matching stopped early at %u place%s (a node with too many "
+					 "children to try every way); findings there may be missing\n",
+				      f->path, f->match_limited, f->match_limited == 1 ? "" : "s");
+	}
 	pg_buf_printf(b, "prgate: %u finding%s (%u error%s, %u warning%s, %u note%s) in %u file%s analysed",
 		      total, total == 1 ? "" : "s", r->findings_by_severity[3],
 		      r->findings_by_severity[3] == 1 ? "" : "s", r->findings_by_severity[2],

@@ -1008,13 +1008,13 @@ static void run_range(const lang_query *lq, TSQueryCursor *cursor, run_ctx *rc, 
 	ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
 }
 
-void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
-		   const pg_doc *doc, pg_match_cb cb, void *ctx)
+uint64_t pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+		       const pg_doc *doc, pg_match_cb cb, void *ctx)
 {
-	pg_engine_run_spans(e, cursor, src, doc, NULL, 0, cb, ctx);
+	return pg_engine_run_spans(e, cursor, src, doc, NULL, 0, cb, ctx);
 }
 
-void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 			 const pg_doc *doc, const pg_byte_span *spans, size_t count,
 			 pg_match_cb cb, void *ctx)
 {
@@ -1022,13 +1022,14 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 	pg_qm_cursor *qc = NULL;
 	run_ctx rc;
 	size_t i;
+	uint64_t gave_up = 0;
 	if (!doc->tree)
-		return;
+		return 0;
 	for (i = 0; i < e->count; i++)
 		if (e->langs[i].lang == doc->lang)
 			lq = &e->langs[i];
 	if (!lq || (spans && count == 0))
-		return;
+		return 0;
 	rc.lq = lq;
 	rc.src = src;
 	rc.doc = doc;
@@ -1041,6 +1042,7 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 		qc = pg_qm_cursor_new();
 		pg_qm_exec(lq->qm, qc, ts_tree_root_node(doc->tree), spans, count, on_qm_check,
 			   on_qm_match, &rc);
+		gave_up = pg_qm_cursor_gave_up(qc);
 		pg_qm_cursor_free(qc);
 	} else if (!spans) {
 		run_range(lq, cursor, &rc, 0, UINT32_MAX);
@@ -1052,6 +1054,7 @@ void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_sou
 		free(wide);
 	}
 	pcre2_match_data_free(rc.md);
+	return gave_up;
 }
 
 char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bool one_line)

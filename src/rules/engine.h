@@ -64,8 +64,9 @@ void pg_engine_free(pg_engine *e);
 /* A run of document bytes [start, end). */
 typedef pg_qm_range pg_byte_span;
 
-/* Run every rule of doc's language over the whole document. */
-void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+/* Run every rule of doc's language over the whole document. Both return
+ * how many match attempts a limit of the matcher stopped (0 normally). */
+uint64_t pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 		   const pg_doc *doc, pg_match_cb cb, void *ctx);
 
 /* The same, when only matches whose reported node intersects one of
@@ -76,7 +77,7 @@ void pg_engine_run(const pg_engine *e, TSQueryCursor *cursor, const pg_source *s
  * top-level items around the spans instead, which assumes a pattern spans
  * at most a top-level item and its neighbours: the item before (and the
  * comments and attributes before each) and the item after. */
-void pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
+uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg_source *src,
 			 const pg_doc *doc, const pg_byte_span *spans, size_t count,
 			 pg_match_cb cb, void *ctx);
 

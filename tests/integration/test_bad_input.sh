@@ -194,4 +194,25 @@ expect_err_has "broken.js: not analysed" "corrupted object: names the file"
 file_field '"broken.js"' skipped_reason '"unreadable"' "corrupted object: listed as unreadable"
 expect_sentinel s6.js "corrupted"
 
+# a node too wide for a pattern to try every pair of its children: the
+# matcher's limit stops the attempt and says so (JSON and text); the other
+# files and the rules' other matches are unaffected
+new_repo wide
+printf 'ok\n' > README
+commit base
+mkdir -p "$TMP_ROOT/pairs"
+printf 'id: javascript/maintainability/pairs\nlanguage: javascript\nseverity: note\ncategory: maintainability\nmessage: "pair"\nexplain: e\nquery: |\n  (arguments (identifier) @a (identifier) @b) @match\n' > "$TMP_ROOT/pairs/pairs.yml"
+{ printf 'f('; for i in $(seq 1 1200); do printf 'a%d,' "$i"; done; printf 'z);\n'; } > wide.js
+printf 'g(a, b);\n' > narrow.js
+sentinel s7.js
+commit wide
+run check --rules "$TMP_ROOT/pairs" -f json HEAD~1..
+expect_code 1 "wide node: the gate still runs"
+file_field '"wide.js"' match_limited 1 "wide node: the stopped attempt is counted"
+file_field '"narrow.js"' match_limited None "narrow node: no limit reached"
+expect_json "[f['line'] for f in j['findings'] if f['path']=='narrow.js' and f['rule']=='javascript/maintainability/pairs']==[1]" "narrow node: its pair is found"
+expect_sentinel s7.js "wide node"
+run check --rules "$TMP_ROOT/pairs" HEAD~1..
+expect_out_has "wide.js: matching stopped early at 1 place" "wide node: the text report says so"
+
 finish
