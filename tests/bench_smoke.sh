@@ -19,6 +19,8 @@ check '^small  prgate +[0-9.]+'
 check '^ratio large prgate/ast-grep: ([0-9.]+ \(target <= 0.50\) (ok|MISSED)|n/a)'
 check '^ratio large prgate/parse-only: [0-9.]+ \(target <= 1.30\) (ok|MISSED)$'
 check '^small prgate: [0-9.]+ ms \(target < 50\) (ok|MISSED)$'
+check '^small prgate without the cache \(first run in a clone\): [0-9.]+ ms$'
+check '^small +prgate-cold +[0-9.]+ +[0-9.]+'
 # the corpus is deterministic: the same files give the same commits
 . "$work/ranges.env"
 first=$COMMIT_SMALL
