@@ -152,12 +152,16 @@ void pg_source_mark_test_file(pg_source *src, bool test);
  *   pg_doc_has_tests   - is any of the document test code?
  *   pg_doc_functions   - the nodes of the language's function_nodes types,
  *                        in document order (borrowed, `count` of them)
+ *   pg_doc_test_roots  - the outermost test nodes (the spans' nodes), in
+ *                        document order (borrowed); none for a test file
+ *                        whose tree holds no test node: see doc->in_test
  */
 bool pg_doc_in_test(const pg_doc *doc, TSNode node);
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);
 const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
+const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count);
 
 /* Map a document byte offset to a file byte offset. */
 uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off);

@@ -156,6 +156,7 @@ typedef struct pg_span {
 
 struct pg_outline {
 	pg_vec tests;     /* pg_span */
+	pg_vec test_roots; /* TSNode: the nodes of tests */
 	pg_vec comments;  /* pg_span */
 	pg_vec functions; /* TSNode */
 };
@@ -255,6 +256,7 @@ static struct pg_outline *outline(const pg_doc *doc)
 	kinds = kinds_of(doc->lang);
 	o = pg_calloc(1, sizeof(*o));
 	pg_vec_init(&o->tests, sizeof(pg_span));
+	pg_vec_init(&o->test_roots, sizeof(TSNode));
 	pg_vec_init(&o->comments, sizeof(pg_span));
 	pg_vec_init(&o->functions, sizeof(TSNode));
 	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
@@ -276,6 +278,7 @@ static struct pg_outline *outline(const pg_doc *doc)
 			if (test_depth == SIZE_MAX && doc->lang->test_node &&
 			    doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
 				span_add(&o->tests, n);
+				*(TSNode *)pg_vec_push(&o->test_roots) = n;
 				test_depth = depth;
 			}
 		}
@@ -320,6 +323,13 @@ const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count)
 	return o->functions.items;
 }
 
+const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count)
+{
+	struct pg_outline *o = outline(doc);
+	*count = o->test_roots.len;
+	return o->test_roots.items;
+}
+
 bool pg_doc_has_tests(const pg_doc *doc)
 {
 	return doc->in_test || outline(doc)->tests.len > 0;
@@ -342,6 +352,7 @@ void pg_source_dispose(pg_source *src)
 		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
 		if (d->outline) {
 			pg_vec_dispose(&d->outline->tests);
+			pg_vec_dispose(&d->outline->test_roots);
 			pg_vec_dispose(&d->outline->comments);
 			pg_vec_dispose(&d->outline->functions);
 			free(d->outline);
