@@ -157,6 +157,16 @@ void pg_source_mark_test_file(pg_source *src, bool test);
  *                        whose tree holds no test node: see doc->in_test
  */
 bool pg_doc_in_test(const pg_doc *doc, TSNode node);
+
+/* Making the outline during another walk of the tree (the rules' matcher
+ * walks every node anyway): begin returns NULL when the outline exists
+ * already (or the document has no tree); then give every node in
+ * depth-first order with its depth (the root: 0), and end. Until end, the
+ * outline is partial: ask nothing of the document in between. */
+typedef struct pg_outline_builder pg_outline_builder;
+pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc);
+void pg_outline_node(pg_outline_builder *b, TSNode node, uint32_t depth);
+void pg_doc_outline_end(pg_outline_builder *b);
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);

@@ -242,18 +242,27 @@ static bool span_find(const pg_vec *v, uint32_t off)
 	return lo < v->len && PG_VEC_AT(v, pg_span, lo)->start <= off;
 }
 
-/* One depth-first walk: every comment and function, and the subtrees the
- * language calls test code (not asked about again inside one). */
-static struct pg_outline *outline(const pg_doc *doc)
-{
-	struct pg_outline *o = doc->outline;
-	TSTreeCursor cur;
-	pg_vec sibling; /* uint8_t per depth */
-	size_t depth = 0, test_depth = SIZE_MAX;
+/* pg_outline_builder - an outline being made from the nodes of a
+ * depth-first walk (see lang.h): every comment and function, and the
+ * subtrees the language calls test code (not asked about again inside
+ * one). sibling[d] is the test_node hook's state for the children list at
+ * depth d. */
+struct pg_outline_builder {
+	const pg_doc *doc;
+	struct pg_outline *o;
 	const symbol_kinds *kinds;
-	if (o)
-		return o;
-	kinds = kinds_of(doc->lang);
+	pg_vec sibling; /* uint8_t per depth */
+	uint32_t depth;
+	size_t test_depth;
+	bool started;
+};
+
+pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc)
+{
+	struct pg_outline *o;
+	pg_outline_builder *b;
+	if (doc->outline)
+		return NULL;
 	o = pg_calloc(1, sizeof(*o));
 	pg_vec_init(&o->tests, sizeof(pg_span));
 	pg_vec_init(&o->test_roots, sizeof(TSNode));
@@ -261,32 +270,67 @@ static struct pg_outline *outline(const pg_doc *doc)
 	pg_vec_init(&o->functions, sizeof(TSNode));
 	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
 	if (!doc->tree)
-		return o;
-	pg_vec_init(&sibling, 1);
-	*(uint8_t *)pg_vec_push(&sibling) = 0;
+		return NULL;
+	b = pg_calloc(1, sizeof(*b));
+	b->doc = doc;
+	b->o = o;
+	b->kinds = kinds_of(doc->lang);
+	b->test_depth = SIZE_MAX;
+	pg_vec_init(&b->sibling, 1);
+	*(uint8_t *)pg_vec_push(&b->sibling) = 0;
+	return b;
+}
+
+void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
+{
+	struct pg_outline *o = b->o;
+	uint8_t kind = symbol_kind(b->kinds, n);
+	if (b->started && depth > b->depth) { /* the first child of the last node */
+		while (b->sibling.len <= depth)
+			pg_vec_push(&b->sibling);
+		*PG_VEC_AT(&b->sibling, uint8_t, depth) = 0;
+	}
+	b->started = true;
+	b->depth = depth;
+	if (b->test_depth != SIZE_MAX && depth <= b->test_depth)
+		b->test_depth = SIZE_MAX; /* left the test subtree */
+	if (kind & KIND_COMMENT) {
+		span_add(&o->comments, n);
+	} else {
+		if (kind & KIND_FUNCTION)
+			*(TSNode *)pg_vec_push(&o->functions) = n;
+		if (b->test_depth == SIZE_MAX && b->doc->lang->test_node &&
+		    b->doc->lang->test_node(b->doc, n, PG_VEC_AT(&b->sibling, uint8_t, depth))) {
+			span_add(&o->tests, n);
+			*(TSNode *)pg_vec_push(&o->test_roots) = n;
+			b->test_depth = depth;
+		}
+	}
+}
+
+void pg_doc_outline_end(pg_outline_builder *b)
+{
+	if (!b)
+		return;
+	pg_vec_dispose(&b->sibling);
+	free(b);
+}
+
+/* The outline of doc, made by a walk of its own the first time. */
+static struct pg_outline *outline(const pg_doc *doc)
+{
+	pg_outline_builder *b;
+	TSTreeCursor cur;
+	uint32_t depth = 0;
+	if (doc->outline)
+		return doc->outline;
+	if (!(b = pg_doc_outline_begin(doc)))
+		return doc->outline;
 	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		uint8_t kind = symbol_kind(kinds, n);
-		if (test_depth != SIZE_MAX && depth <= test_depth)
-			test_depth = SIZE_MAX; /* left the test subtree */
-		if (kind & KIND_COMMENT) {
-			span_add(&o->comments, n);
-		} else {
-			if (kind & KIND_FUNCTION)
-				*(TSNode *)pg_vec_push(&o->functions) = n;
-			if (test_depth == SIZE_MAX && doc->lang->test_node &&
-			    doc->lang->test_node(doc, n, PG_VEC_AT(&sibling, uint8_t, depth))) {
-				span_add(&o->tests, n);
-				*(TSNode *)pg_vec_push(&o->test_roots) = n;
-				test_depth = depth;
-			}
-		}
+		pg_outline_node(b, ts_tree_cursor_current_node(&cur), depth);
 		if (ts_tree_cursor_goto_first_child(&cur)) {
 			depth++;
-			if (sibling.len <= depth)
-				pg_vec_push(&sibling);
-			*PG_VEC_AT(&sibling, uint8_t, depth) = 0;
 			continue;
 		}
 		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
@@ -297,8 +341,8 @@ static struct pg_outline *outline(const pg_doc *doc)
 	}
 done:
 	ts_tree_cursor_delete(&cur);
-	pg_vec_dispose(&sibling);
-	return o;
+	pg_doc_outline_end(b);
+	return doc->outline;
 }
 
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off)

@@ -917,11 +917,28 @@ static size_t widen_spans(TSNode root, const pg_byte_span *spans, size_t count, 
 	return m;
 }
 
+/* run_ctx - one document's run. With `defer` (the outline is being made
+ * by the same walk, so test code cannot be asked about yet), matches are
+ * kept in `later` (captures in `later_caps`) and given after the walk. */
+typedef struct run_ctx {
+	const lang_query *lq;
+	const pg_source *src;
+	const pg_doc *doc;
+	pcre2_match_data *md;
+	pg_match_cb cb;
+	void *ctx;
+	bool defer;
+	pg_vec later;      /* pg_match, captures as an offset into later_caps */
+	pg_vec later_caps; /* TSQueryCapture */
+} run_ctx;
+
 /* One match of pattern pi: its predicates, its reported node, the callback. */
-static void deliver(const lang_query *lq, uint32_t pattern_index, const TSQueryCapture *captures,
-		    uint32_t capture_count, const pg_source *src, const pg_doc *doc,
-		    pcre2_match_data *md, pg_match_cb cb, void *ctx)
+static void deliver(run_ctx *rc, uint32_t pattern_index, const TSQueryCapture *captures,
+		    uint32_t capture_count)
 {
+	const lang_query *lq = rc->lq;
+	const pg_doc *doc = rc->doc;
+	pcre2_match_data *md = rc->md;
 	const pattern_info *pi = &lq->patterns[pattern_index];
 	TSQueryMatch m;
 	pg_match out;
@@ -957,17 +974,35 @@ static void deliver(const lang_query *lq, uint32_t pattern_index, const TSQueryC
 			out.start_byte += ms;
 		}
 	}
-	cb(ctx, src, doc, &out);
+	if (rc->defer) {
+		pg_match *later = pg_vec_push(&rc->later);
+		*later = out;
+		later->captures = (const TSQueryCapture *)(uintptr_t)rc->later_caps.len;
+		for (k = 0; k < capture_count; k++)
+			*(TSQueryCapture *)pg_vec_push(&rc->later_caps) = captures[k];
+		return;
+	}
+	rc->cb(rc->ctx, rc->src, doc, &out);
 }
 
-typedef struct run_ctx {
-	const lang_query *lq;
-	const pg_source *src;
-	const pg_doc *doc;
-	pcre2_match_data *md;
-	pg_match_cb cb;
-	void *ctx;
-} run_ctx;
+/* The matches kept while the outline was made, in the order found. */
+static void deliver_later(run_ctx *rc)
+{
+	size_t i;
+	for (i = 0; i < rc->later.len; i++) {
+		pg_match *m = PG_VEC_AT(&rc->later, pg_match, i);
+		m->captures = PG_VEC_AT(&rc->later_caps, TSQueryCapture, (size_t)(uintptr_t)m->captures);
+		rc->cb(rc->ctx, rc->src, rc->doc, m);
+	}
+	rc->later.len = 0;
+	rc->later_caps.len = 0;
+}
+
+static void outline_node(void *ctx, TSNode n, uint32_t depth)
+{
+	pg_outline_node(ctx, n, depth);
+}
+
 
 /* The matcher's early test of a captured node (see build_native). */
 static bool on_qm_check(void *p, uint32_t pattern_index, uint32_t capture, TSNode node)
@@ -991,8 +1026,7 @@ static bool on_qm_check(void *p, uint32_t pattern_index, uint32_t capture, TSNod
 static void on_qm_match(void *p, const pg_qm_match *m)
 {
 	run_ctx *rc = p;
-	deliver(rc->lq, m->pattern, m->captures, m->capture_count, rc->src, rc->doc, rc->md, rc->cb,
-		rc->ctx);
+	deliver(rc, m->pattern, m->captures, m->capture_count);
 }
 
 /* Match [start, end) of the document with libtree-sitter's query cursor. */
@@ -1003,8 +1037,7 @@ static void run_range(const lang_query *lq, TSQueryCursor *cursor, run_ctx *rc, 
 	ts_query_cursor_set_byte_range(cursor, start, end);
 	ts_query_cursor_exec(cursor, lq->query, ts_tree_root_node(rc->doc->tree));
 	while (ts_query_cursor_next_match(cursor, &m))
-		deliver(lq, m.pattern_index, m.captures, m.capture_count, rc->src, rc->doc, rc->md, rc->cb,
-			rc->ctx);
+		deliver(rc, m.pattern_index, m.captures, m.capture_count);
 	ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
 }
 
@@ -1036,14 +1069,29 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 	rc.md = pcre2_match_data_create(4, NULL);
 	rc.cb = cb;
 	rc.ctx = ctx;
+	rc.defer = false;
+	pg_vec_init(&rc.later, sizeof(pg_match));
+	pg_vec_init(&rc.later_caps, sizeof(TSQueryCapture));
 	if (lq->qm) {
 		/* prgate's matcher needs no widening: a pattern sees whole
-		 * subtrees wherever it starts (qmatch.h) */
+		 * subtrees wherever it starts (qmatch.h). A walk of every node
+		 * also makes the document's outline (one walk less). */
+		pg_outline_builder *ob =
+			spans || !pg_qm_pattern_count(lq->qm) ? NULL : pg_doc_outline_begin(doc);
 		qc = pg_qm_cursor_new();
+		if (ob) {
+			pg_qm_cursor_set_node_hook(qc, outline_node, ob);
+			rc.defer = true;
+		}
 		pg_qm_exec(lq->qm, qc, ts_tree_root_node(doc->tree), spans, count, on_qm_check,
 			   on_qm_match, &rc);
 		gave_up = pg_qm_cursor_gave_up(qc);
 		pg_qm_cursor_free(qc);
+		if (ob) {
+			pg_doc_outline_end(ob);
+			rc.defer = false;
+			deliver_later(&rc);
+		}
 	} else if (!spans) {
 		run_range(lq, cursor, &rc, 0, UINT32_MAX);
 	} else {
@@ -1054,6 +1102,8 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 		free(wide);
 	}
 	pcre2_match_data_free(rc.md);
+	pg_vec_dispose(&rc.later);
+	pg_vec_dispose(&rc.later_caps);
 	return gave_up;
 }
 

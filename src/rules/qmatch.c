@@ -934,6 +934,8 @@ struct pg_qm_cursor {
 	uint32_t steps, depth;
 	bool aborted;
 	uint64_t gave_up; /* match attempts stopped by a limit, this exec */
+	void (*node_hook)(void *ctx, TSNode n, uint32_t depth);
+	void *node_ctx;
 };
 
 typedef struct kont kont;
@@ -979,6 +981,13 @@ void pg_qm_cursor_free(pg_qm_cursor *c)
 	pg_vec_dispose(&c->found);
 	free(c->seen);
 	free(c);
+}
+
+void pg_qm_cursor_set_node_hook(pg_qm_cursor *c, void (*fn)(void *ctx, TSNode n, uint32_t depth),
+				void *ctx)
+{
+	c->node_hook = fn;
+	c->node_ctx = ctx;
 }
 
 uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c)
@@ -1478,6 +1487,8 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 		j = f->i++;
 		m->nkids = ko + kn; /* drops what the previous sibling pushed */
 		kd = m->kids[ko + j];
+		if (m->node_hook)
+			m->node_hook(m->node_ctx, kd.node, (uint32_t)m->frames.len - 1);
 		inside = !ranges ||
 			 meets(ranges, count, ts_node_start_byte(kd.node), ts_node_end_byte(kd.node));
 		/* below a node that meets the ranges: every pattern at the ones

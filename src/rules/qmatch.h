@@ -78,6 +78,11 @@ bool pg_qm_check_capture(pg_qm *q, uint32_t pattern, uint32_t capture);
 
 pg_qm_cursor *pg_qm_cursor_new(void);
 void pg_qm_cursor_free(pg_qm_cursor *c);
+/* Call fn for every node the walk of the next pg_qm_exec comes to, in
+ * depth-first order with its depth (the root: 0): without ranges, every
+ * node of the tree (another stage's walk can ride along). */
+void pg_qm_cursor_set_node_hook(pg_qm_cursor *c, void (*fn)(void *ctx, TSNode n, uint32_t depth),
+				void *ctx);
 /* How many match attempts of the last pg_qm_exec stopped at a limit
  * (hostile input: their other matches are lost). */
 uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c);
