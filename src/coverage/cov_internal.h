@@ -158,6 +158,10 @@ char *pg_cov_read_blob(cov_ctx *c, const unsigned char oid[20], size_t *len);
  * test path. */
 void pg_cov_parse(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
 		  size_t len, const pg_lang *lang);
+/* The base side of a changed file: reparsed from head's tree by f's hunks
+ * when it has them (pg_source_parse_from), else parsed whole. */
+void pg_cov_parse_from(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
+		       size_t len, const pg_lang *lang, const pg_source *head, const pg_file *f);
 /* A document-local copy of a node's text (owned). */
 char *pg_cov_node_text(const pg_doc *doc, TSNode n);
 /* Does a test-path glob of the path's language match? */

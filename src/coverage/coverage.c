@@ -58,7 +58,17 @@ bool pg_cov_is_test_path(const cov_ctx *c, const char *path)
 void pg_cov_parse(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
 		  size_t len, const pg_lang *lang)
 {
-	pg_source_parse(src, path, text, len, lang, parser, PARSE_TIMEOUT_US);
+	pg_cov_parse_from(c, parser, src, path, text, len, lang, NULL, NULL);
+}
+
+void pg_cov_parse_from(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
+		       size_t len, const pg_lang *lang, const pg_source *head, const pg_file *f)
+{
+	if (head && f && f->hunks)
+		pg_source_parse_from(src, path, text, len, lang, parser, PARSE_TIMEOUT_US, head, f->hunks,
+				     f->hunk_count);
+	else
+		pg_source_parse(src, path, text, len, lang, parser, PARSE_TIMEOUT_US);
 	pg_source_mark_test_file(src, pg_cov_is_test_path(c, path));
 }
 
@@ -116,7 +126,9 @@ static void look(cov_ctx *c, const cov_io *io, const pg_file *f, const pg_source
 	if (f->status != PG_FILE_ADDED && f->status != PG_FILE_UNCHANGED &&
 	    (old_text = io->read(io->ctx, f->old_oid, &old_len))) {
 		const pg_lang *lang = units ? pg_lang_for_path(base_path) : f->lang;
-		pg_cov_parse(c, io->parser, &base, base_path, old_text, old_len, lang ? lang : f->lang);
+		/* from the head's tree: the cost of what changed (the hunks) */
+		pg_cov_parse_from(c, io->parser, &base, base_path, old_text, old_len, lang ? lang : f->lang,
+				  head, f);
 		have_base = true;
 	}
 	if (fns && head && !head->timed_out)

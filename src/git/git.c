@@ -356,6 +356,8 @@ char *pg_repo_read_text(pg_repo *r, const unsigned char raw[20], size_t max, siz
 
 typedef struct line_collector {
 	pg_vec ranges; /* pg_line_range */
+	pg_vec hunks;  /* pg_hunk, when hunks_wanted */
+	bool hunks_wanted;
 	uint32_t added, deleted;
 } line_collector;
 
@@ -374,7 +376,16 @@ static int line_cb(const git_diff_delta *d, const git_diff_hunk *h, const git_di
 {
 	line_collector *lc = p;
 	(void)d;
-	(void)h;
+	if (lc->hunks_wanted && h) {
+		pg_hunk *last = lc->hunks.len ? PG_VEC_AT(&lc->hunks, pg_hunk, lc->hunks.len - 1) : NULL;
+		if (!last || last->old_start != (uint32_t)h->old_start || last->new_start != (uint32_t)h->new_start) {
+			last = pg_vec_push(&lc->hunks);
+			last->old_start = (uint32_t)h->old_start;
+			last->old_lines = (uint32_t)h->old_lines;
+			last->new_start = (uint32_t)h->new_start;
+			last->new_lines = (uint32_t)h->new_lines;
+		}
+	}
 	if (l->origin == GIT_DIFF_LINE_ADDITION) {
 		add_line(lc, (uint32_t)l->new_lineno);
 		lc->added++;
@@ -433,6 +444,9 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 	bool has_old = f->status != PG_FILE_ADDED && !git_oid_is_zero(&d->old_file.id);
 
 	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
+	pg_vec_init(&lc.hunks, sizeof(pg_hunk));
+	/* exact hunks let later stages reparse the old side incrementally */
+	lc.hunks_wanted = !opts->ignore_whitespace;
 	lc.added = lc.deleted = 0;
 	if (f->new_mode == GIT_FILEMODE_COMMIT || f->old_mode == GIT_FILEMODE_COMMIT) {
 		f->skip_reason = "submodule";
@@ -504,6 +518,11 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 		lc.added = n;
 	} else if ((err = diff_texts(old_text, old_len, new_text, new_len, opts->ignore_whitespace, &lc)) < 0) {
 		goto done;
+	} else if (lc.hunks_wanted) {
+		f->hunks = lc.hunks.items;
+		f->hunk_count = lc.hunks.len;
+		lc.hunks.items = NULL;
+		lc.hunks.len = 0;
 	}
 	set_collected(f, &lc);
 	lc.ranges.items = NULL;
@@ -514,6 +533,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 	}
 done:
 	pg_vec_dispose(&lc.ranges);
+	pg_vec_dispose(&lc.hunks);
 	free(new_text);
 	free(old_text);
 	return err;
@@ -939,6 +959,7 @@ int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **
 		return err;
 	}
 	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
+	lc.hunks_wanted = false;
 	lc.added = lc.deleted = 0;
 	err = diff_texts(old_text, old_len, new_text, new_len, true, &lc);
 	free(old_text);

@@ -118,6 +118,7 @@ typedef struct pg_source {
 	uint64_t timeout_us;
 	bool timed_out;
 	bool test_file;
+	bool reused; /* the root was reparsed from another side's tree */
 } pg_source;
 
 /* Parse `text` as `lang` (and everything it embeds). `parser` is borrowed
@@ -125,6 +126,14 @@ typedef struct pg_source {
  * on a timeout sets src->timed_out and keeps what was parsed. */
 int pg_source_parse(pg_source *src, const char *path, const char *text, size_t len,
 		    const pg_lang *lang, TSParser *parser, uint64_t timeout_us);
+/* The same for the other side of a change to like's file: like's tree is
+ * edited by the diff's hunks (old side: `text`; new side: like's text) and
+ * the text reparsed incrementally, which costs what changed rather than
+ * the whole file. Hunks that do not fit the texts give a full parse. The
+ * trees are the same as a full parse's (tests/unit/test_lang.c). */
+int pg_source_parse_from(pg_source *src, const char *path, const char *text, size_t len,
+			 const pg_lang *lang, TSParser *parser, uint64_t timeout_us,
+			 const pg_source *like, const pg_hunk *hunks, size_t nhunks);
 void pg_source_dispose(pg_source *src);
 
 /* Add a document for the bytes [start, end) of doc `parent_index`, parsed as

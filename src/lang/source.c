@@ -84,7 +84,7 @@ static const char *budget_read(void *payload, uint32_t byte, TSPoint point, uint
 	return in->text + byte;
 }
 
-static void parse_doc(pg_source *src, pg_doc *d)
+static void parse_doc(pg_source *src, pg_doc *d, const TSTree *old)
 {
 	budget_input in;
 	TSInput input;
@@ -102,7 +102,7 @@ static void parse_doc(pg_source *src, pg_doc *d)
 	input.payload = &in;
 	input.read = budget_read;
 	input.encoding = TSInputEncodingUTF8;
-	tree = ts_parser_parse(src->parser, NULL, input);
+	tree = ts_parser_parse(src->parser, old, input);
 	if (tree && in.expired) {
 		ts_tree_delete(tree);
 		tree = NULL;
@@ -114,11 +114,90 @@ static void parse_doc(pg_source *src, pg_doc *d)
 	d->tree = tree;
 }
 
+static int source_parse(pg_source *src, const char *path, const char *text, size_t len,
+			const pg_lang *lang, TSParser *parser, uint64_t timeout_us, const pg_source *like,
+			const pg_hunk *hunks, size_t nhunks);
+
 int pg_source_parse(pg_source *src, const char *path, const char *text, size_t len,
 		    const pg_lang *lang, TSParser *parser, uint64_t timeout_us)
 {
+	return source_parse(src, path, text, len, lang, parser, timeout_us, NULL, NULL, 0);
+}
+
+int pg_source_parse_from(pg_source *src, const char *path, const char *text, size_t len,
+			 const pg_lang *lang, TSParser *parser, uint64_t timeout_us, const pg_source *like,
+			 const pg_hunk *hunks, size_t nhunks)
+{
+	return source_parse(src, path, text, len, lang, parser, timeout_us, like, hunks, nhunks);
+}
+
+/* Byte offset of 0-based line `line` of l (the end for lines past it). */
+static uint32_t line_offset(const pg_lines *l, uint32_t line)
+{
+	return line < l->count ? l->starts[line] : l->text_len;
+}
+
+/*
+ * like's root tree, edited into the shape of the text whose lines are
+ * `to`: each hunk says which of like's lines (the new side) were the text's
+ * lines (the old side). NULL when the hunks do not fit the two texts (then
+ * the text is parsed from scratch): the bytes before each hunk must be at
+ * the same distance from it on both sides.
+ */
+static TSTree *edited_tree(const pg_source *like, const pg_lines *to, const pg_hunk *hunks, size_t n)
+{
+	const pg_lines *from = &like->lines;
+	TSTree *t;
+	int64_t delta = 0, drow = 0;
+	size_t k;
+	if (!like->docs.len || !PG_SOURCE_DOC(like, 0)->tree)
+		return NULL;
+	t = ts_tree_copy(PG_SOURCE_DOC(like, 0)->tree);
+	for (k = 0; k < n; k++) {
+		const pg_hunk *h = &hunks[k];
+		/* 0-based first lines; an empty side names the line before */
+		uint32_t fs = h->new_lines ? h->new_start - 1 : h->new_start;
+		uint32_t ts_ = h->old_lines ? h->old_start - 1 : h->old_start;
+		uint32_t fa, fb, ta, tb;
+		TSInputEdit e;
+		if ((h->new_lines && !h->new_start) || (h->old_lines && !h->old_start) ||
+		    fs + h->new_lines > from->count + 1 || ts_ + h->old_lines > to->count + 1)
+			goto bad;
+		fa = line_offset(from, fs);
+		fb = line_offset(from, fs + h->new_lines);
+		ta = line_offset(to, ts_);
+		tb = line_offset(to, ts_ + h->old_lines);
+		if ((int64_t)fa + delta != (int64_t)ta || (int64_t)fs + drow != (int64_t)ts_)
+			goto bad;
+		e.start_byte = ta;
+		e.old_end_byte = (uint32_t)((int64_t)fb + delta);
+		e.new_end_byte = tb;
+		e.start_point.row = ts_;
+		e.start_point.column = 0;
+		e.old_end_point.row = (uint32_t)((int64_t)(fs + h->new_lines) + drow);
+		e.old_end_point.column = 0;
+		e.new_end_point.row = ts_ + h->old_lines;
+		e.new_end_point.column = 0;
+		ts_tree_edit(t, &e);
+		delta += (int64_t)(tb - ta) - (int64_t)(fb - fa);
+		drow += (int64_t)h->old_lines - (int64_t)h->new_lines;
+	}
+	/* what follows the last hunk is the same on both sides */
+	if ((int64_t)from->text_len + delta != (int64_t)to->text_len)
+		goto bad;
+	return t;
+bad:
+	ts_tree_delete(t);
+	return NULL;
+}
+
+static int source_parse(pg_source *src, const char *path, const char *text, size_t len,
+			const pg_lang *lang, TSParser *parser, uint64_t timeout_us, const pg_source *like,
+			const pg_hunk *hunks, size_t nhunks)
+{
 	pg_doc *root;
 	size_t i;
+	TSTree *reuse = NULL;
 
 	pg_lang_init();
 	memset(src, 0, sizeof(*src));
@@ -136,16 +215,21 @@ int pg_source_parse(pg_source *src, const char *path, const char *text, size_t l
 	root->parent = -1;
 	root->origin = "file";
 
+	if (like && like->docs.len && PG_SOURCE_DOC(like, 0)->lang == lang)
+		reuse = edited_tree(like, &src->lines, hunks, nhunks);
+	src->reused = reuse != NULL;
 	/* docs grows while we walk it: injections append new documents. */
 	for (i = 0; i < src->docs.len; i++) {
 		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
-		parse_doc(src, d);
+		parse_doc(src, d, i == 0 ? reuse : NULL);
 		if (src->timed_out)
 			break;
 		if (d->tree && d->lang->inject && doc_depth(src, d) < MAX_DEPTH)
 			d->lang->inject(src, i);
 	}
 	ts_parser_set_included_ranges(parser, NULL, 0);
+	if (reuse)
+		ts_tree_delete(reuse);
 	return 0;
 }
 

@@ -68,6 +68,7 @@ void pg_file_dispose(pg_file *f)
 	free(f->path);
 	free(f->old_path);
 	free(f->added);
+	free(f->hunks);
 	free(f->content);
 	free(f->error);
 }

@@ -45,6 +45,15 @@ typedef struct pg_line_range {
 	uint32_t end;
 } pg_line_range;
 
+/* pg_hunk - one change of a diff without context: old lines
+ * [old_start, old_start + old_lines) became new lines [new_start,
+ * new_start + new_lines), 1-based; a side with no lines gives the line
+ * after which the other side's lines go (git's convention). */
+typedef struct pg_hunk {
+	uint32_t old_start, old_lines;
+	uint32_t new_start, new_lines;
+} pg_hunk;
+
 struct pg_lang;
 
 /*
@@ -59,6 +68,8 @@ struct pg_lang;
  *                     "submodule", "deleted", "too-large", "excluded",
  *                     "unsupported-language", "parse-timeout", ...). Static.
  *   added           - sorted, merged new-side ranges of added lines
+ *   hunks           - the exact changes between the blobs (a modified file
+ *                     diffed without ignoring whitespace), else NULL
  *   lines_added/lines_deleted - diff stats
  *   new_oid/old_oid - raw 20-byte object ids of the blobs (zero if none)
  *   content         - the new blob's bytes (owned; NULL until loaded),
@@ -75,6 +86,8 @@ typedef struct pg_file {
 	const char *skip_reason;
 	pg_line_range *added;
 	size_t added_count;
+	pg_hunk *hunks;
+	size_t hunk_count;
 	uint32_t lines_added;
 	uint32_t lines_deleted;
 	unsigned char new_oid[20];

@@ -278,10 +278,55 @@ static void test_parse_in_chunks(void **state)
 	pg_buf_dispose(&b);
 }
 
+/* Reparsing the old side of a change from the new side's tree gives the
+ * tree a full parse gives; hunks that do not fit fall back to a full
+ * parse. hunks: old = base (parsed), new = head (its tree reused). */
+static void check_reparse(const char *base, const char *head, const pg_hunk *h, size_t n, bool reused)
+{
+	const pg_lang *rust = pg_lang_by_name("rust");
+	pg_source hs, bs, fresh;
+	char *a, *b;
+	pg_source_parse(&hs, "h.rs", head, strlen(head), rust, parser, 0);
+	pg_source_parse_from(&bs, "b.rs", base, strlen(base), rust, parser, 0, &hs, h, n);
+	pg_source_parse(&fresh, "b.rs", base, strlen(base), rust, parser, 0);
+	assert_int_equal(bs.reused, reused);
+	a = ts_node_string(ts_tree_root_node(PG_SOURCE_DOC(&bs, 0)->tree));
+	b = ts_node_string(ts_tree_root_node(PG_SOURCE_DOC(&fresh, 0)->tree));
+	assert_string_equal(a, b);
+	assert_int_equal(bs.docs.len, fresh.docs.len); /* the same embedded documents */
+	free(a);
+	free(b);
+	pg_source_dispose(&hs);
+	pg_source_dispose(&bs);
+	pg_source_dispose(&fresh);
+}
+
+static void test_reparse_from_other_side(void **state)
+{
+	const char *base = "fn a() -> u32 {\n    1\n}\n\nfn b(x: u32) -> u32 {\n    x + 1\n}\n";
+	/* line 6 changed */
+	const char *changed = "fn a() -> u32 {\n    1\n}\n\nfn b(x: u32) -> u32 {\n    x * 2 + 1\n}\n";
+	const pg_hunk one = { 6, 1, 6, 1 };
+	/* two lines added after line 3 */
+	const char *added = "fn a() -> u32 {\n    1\n}\nfn c() { let s = r#\"<b>x</b>\"#; }\n\n\nfn b(x: u32) -> u32 {\n    x + 1\n}\n";
+	const pg_hunk ins = { 3, 0, 4, 2 };
+	/* line 2 removed, a function appended without a final newline */
+	const char *both = "fn a() -> u32 {\n}\n\nfn b(x: u32) -> u32 {\n    x + 1\n}\nfn z() {}";
+	const pg_hunk two[] = { { 2, 1, 1, 0 }, { 7, 0, 7, 1 } };
+	const pg_hunk wrong = { 2, 1, 2, 1 }; /* line 2 is the same on both sides */
+	(void)state;
+	check_reparse(base, changed, &one, 1, true);
+	check_reparse(base, added, &ins, 1, true);
+	check_reparse(base, both, two, 2, true);
+	check_reparse(base, changed, &wrong, 1, false);
+	check_reparse(base, base, NULL, 0, true); /* no change at all */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_reparse_from_other_side),
 		cmocka_unit_test(test_html_script_and_handlers),
 		cmocka_unit_test(test_rust_raw_string_html),
 		cmocka_unit_test(test_rust_plain_string_escapes),
