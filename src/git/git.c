@@ -302,29 +302,46 @@ static int tree_of(pg_repo *r, const char *hex, git_tree **out)
 	return rc < 0 ? git_fail("cannot read tree") : 0;
 }
 
-int pg_repo_read_blob(pg_repo *r, const unsigned char raw[20], size_t max, char **out, size_t *len)
+/* Look up a blob of at most `max` bytes (0: any). */
+static int lookup_blob(pg_repo *r, const unsigned char raw[20], size_t max, git_blob **out)
 {
 	git_oid oid;
-	git_blob *blob = NULL;
-	git_object_size_t size;
 	*out = NULL;
-	*len = 0;
 	git_oid_fromraw(&oid, raw);
-	if (git_blob_lookup(&blob, r->repo, &oid) < 0) {
+	if (git_blob_lookup(out, r->repo, &oid) < 0) {
 		char hex[41];
 		oid_hex(hex, &oid);
 		return pg_error_set(PG_EGIT, "cannot read object %s: %s (is the repository corrupted?)", hex,
 				    git_error_last() ? git_error_last()->message : "not found");
 	}
-	size = git_blob_rawsize(blob);
-	if (max && size > max) {
-		git_blob_free(blob);
+	if (max && git_blob_rawsize(*out) > max) {
+		git_blob_free(*out);
+		*out = NULL;
 		return pg_error_set(PG_ELIMIT, "blob larger than %zu bytes", max);
 	}
-	*out = pg_malloc((size_t)size + 1);
-	memcpy(*out, git_blob_rawcontent(blob), (size_t)size);
-	(*out)[size] = '\0';
-	*len = (size_t)size;
+	return 0;
+}
+
+/* A NUL-terminated copy of a blob's bytes (owned). */
+static char *blob_copy(const git_blob *blob, size_t *len)
+{
+	size_t size = (size_t)git_blob_rawsize(blob);
+	char *out = pg_malloc(size + 1);
+	memcpy(out, git_blob_rawcontent(blob), size);
+	out[size] = '\0';
+	*len = size;
+	return out;
+}
+
+int pg_repo_read_blob(pg_repo *r, const unsigned char raw[20], size_t max, char **out, size_t *len)
+{
+	git_blob *blob;
+	int err;
+	*out = NULL;
+	*len = 0;
+	if ((err = lookup_blob(r, raw, max, &blob)) < 0)
+		return err;
+	*out = blob_copy(blob, len);
 	git_blob_free(blob);
 	return 0;
 }
@@ -408,9 +425,10 @@ static uint32_t count_lines(const char *s, size_t n)
 	return s[n - 1] == '\n' ? c : c + 1;
 }
 
-/* Diff two texts and collect the new-side numbers of added lines. */
-static int diff_texts(const char *old, size_t old_len, const char *new_text, size_t new_len,
-		      bool ignore_ws, line_collector *lc)
+/* Diff two blobs and collect the new-side numbers of added lines. Blobs,
+ * not their texts: libgit2 hashes a buffer it is given to name it, a blob
+ * comes with its id. */
+static int diff_blobs(const git_blob *old, const git_blob *new_blob, bool ignore_ws, line_collector *lc)
 {
 	git_diff_options o;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
@@ -419,8 +437,7 @@ static int diff_texts(const char *old, size_t old_len, const char *new_text, siz
 	if (ignore_ws)
 		o.flags |= GIT_DIFF_IGNORE_WHITESPACE | GIT_DIFF_IGNORE_WHITESPACE_EOL |
 			   GIT_DIFF_IGNORE_BLANK_LINES;
-	if (git_diff_buffers(old, old_len, NULL, new_text, new_len, NULL, &o, NULL, NULL, NULL, line_cb,
-			     lc) < 0)
+	if (git_diff_blobs(old, NULL, new_blob, NULL, &o, NULL, NULL, NULL, line_cb, lc) < 0)
 		return git_fail("cannot diff blobs");
 	return 0;
 }
@@ -438,6 +455,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 {
 	char *new_text = NULL, *old_text = NULL;
 	size_t new_len = 0, old_len = 0;
+	git_blob *new_blob = NULL, *old_blob = NULL;
 	line_collector lc;
 	int err = 0;
 	bool has_new = f->status != PG_FILE_DELETED;
@@ -481,23 +499,28 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 			f->added_count = 1;
 			return 0;
 		}
-		if ((err = pg_repo_read_blob(r, d->new_file.id.id, 0, &new_text, &new_len)) < 0)
+		if ((err = lookup_blob(r, d->new_file.id.id, 0, &new_blob)) < 0)
 			return err;
+		new_text = blob_copy(new_blob, &new_len);
 		if (pg_text_is_binary(new_text, new_len)) {
 			f->skip_reason = "binary";
 			free(new_text);
+			git_blob_free(new_blob);
 			return 0;
 		}
 	}
 	if (has_old) {
-		if ((err = pg_repo_read_blob(r, d->old_file.id.id, opts->max_file_size ? opts->max_file_size * 4 : 0,
-					     &old_text, &old_len)) < 0) {
+		if ((err = lookup_blob(r, d->old_file.id.id, opts->max_file_size ? opts->max_file_size * 4 : 0,
+				       &old_blob)) < 0) {
 			if (err != PG_ELIMIT) {
 				free(new_text);
+				git_blob_free(new_blob);
 				return err;
 			}
 			err = 0;
 			old_text = NULL;
+		} else {
+			old_text = blob_copy(old_blob, &old_len);
 		}
 		if (old_text && pg_text_is_binary(old_text, old_len) && !has_new) {
 			f->skip_reason = "binary";
@@ -516,7 +539,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 			lr->end = n;
 		}
 		lc.added = n;
-	} else if ((err = diff_texts(old_text, old_len, new_text, new_len, opts->ignore_whitespace, &lc)) < 0) {
+	} else if ((err = diff_blobs(old_blob, new_blob, opts->ignore_whitespace, &lc)) < 0) {
 		goto done;
 	} else if (lc.hunks_wanted) {
 		f->hunks = lc.hunks.items;
@@ -536,6 +559,8 @@ done:
 	pg_vec_dispose(&lc.hunks);
 	free(new_text);
 	free(old_text);
+	git_blob_free(new_blob);
+	git_blob_free(old_blob);
 	return err;
 }
 
@@ -943,8 +968,7 @@ done:
 
 int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **ranges, size_t *count)
 {
-	char *old_text = NULL, *new_text = NULL;
-	size_t old_len = 0, new_len = 0;
+	git_blob *old_blob = NULL, *new_blob = NULL;
 	line_collector lc;
 	int err;
 	static const unsigned char zero[20];
@@ -952,18 +976,18 @@ int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **
 	*count = 0;
 	if (!memcmp(f->old_oid, zero, 20) || !memcmp(f->new_oid, zero, 20))
 		return 0;
-	if ((err = pg_repo_read_blob(r, f->old_oid, 0, &old_text, &old_len)) < 0)
+	if ((err = lookup_blob(r, f->old_oid, 0, &old_blob)) < 0)
 		return err;
-	if ((err = pg_repo_read_blob(r, f->new_oid, 0, &new_text, &new_len)) < 0) {
-		free(old_text);
+	if ((err = lookup_blob(r, f->new_oid, 0, &new_blob)) < 0) {
+		git_blob_free(old_blob);
 		return err;
 	}
 	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
 	lc.hunks_wanted = false;
 	lc.added = lc.deleted = 0;
-	err = diff_texts(old_text, old_len, new_text, new_len, true, &lc);
-	free(old_text);
-	free(new_text);
+	err = diff_blobs(old_blob, new_blob, true, &lc);
+	git_blob_free(old_blob);
+	git_blob_free(new_blob);
 	if (err < 0) {
 		pg_vec_dispose(&lc.ranges);
 		return err;
