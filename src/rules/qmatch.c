@@ -1195,10 +1195,25 @@ static int node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const 
 	return r;
 }
 
+/* Fold one try's result into r: true when the tries should end (a limit,
+ * or a first match of a first_only element). */
+static bool fold(int one, int *r, bool first_only)
+{
+	if (one == STOP) {
+		*r = STOP;
+		return true;
+	}
+	if (one == SOME) {
+		*r = SOME;
+		return first_only;
+	}
+	return false;
+}
+
 static int once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k)
 {
 	uint32_t j, i;
-	int r = NONE, one;
+	int r = NONE;
 	if (++m->depth > MAX_DEPTH) {
 		m->aborted = true;
 		m->depth--;
@@ -1214,31 +1229,14 @@ static int once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t 
 				r = STOP;
 				break;
 			}
-			one = node_at(m, e, ko, j, k);
-			if (one == STOP) {
-				r = STOP;
+			if (fold(node_at(m, e, ko, j, k), &r, e->first_only))
 				break;
-			}
-			if (one == SOME) {
-				r = SOME;
-				if (e->first_only)
-					break;
-			}
 		}
 		break;
 	case E_ALT:
-		for (i = 0; i < e->nkids; i++) {
-			one = quant(m, e->kids[i], ko, kn, last, k);
-			if (one == STOP) {
-				r = STOP;
+		for (i = 0; i < e->nkids; i++)
+			if (fold(quant(m, e->kids[i], ko, kn, last, k), &r, e->first_only))
 				break;
-			}
-			if (one == SOME) {
-				r = SOME;
-				if (e->first_only)
-					break;
-			}
-		}
 		break;
 	default:
 		r = seq(m, e->kids, e->nkids, 0, ko, kn, last, k);
