@@ -40,25 +40,36 @@ typedef struct classifier {
 	pthread_mutex_t engine_lock;
 	bool engine_failed;
 	pcre2_code **re, **sec, **sec_end; /* per row, NULL when unused */
+	pcre2_code **pre; /* a line row's regex over the whole text (see scan_lines) */
 	pcre2_match_data *md;
 	TSParser *parser;
 	TSQueryCursor *cursor;
 } classifier;
 
-static pcre2_code *compile_re(const char *pattern, const char *id)
+/* Compile a signal regex, JIT-compiled (PRGATE_NO_JIT=1: not, for
+ * valgrind). `whole`: for a whole text, ^ and $ at every line (CR LF
+ * too). */
+static pcre2_code *compile_re(const char *pattern, const char *id, bool whole)
 {
 	int errcode;
 	PCRE2_SIZE off;
 	pcre2_code *re;
+	pcre2_compile_context *cc = NULL;
 	if (!pattern)
 		return NULL;
-	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-			   &errcode, &off, NULL);
+	if (whole && (cc = pcre2_compile_context_create(NULL)))
+		pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (whole ? PCRE2_MULTILINE : 0), &errcode, &off, cc);
+	pcre2_compile_context_free(cc);
 	if (!re) {
 		PCRE2_UCHAR buf[160];
 		pcre2_get_error_message(errcode, buf, sizeof(buf));
 		pg_error_set(PG_ERROR, "stakes signal %s: regex error at %zu: %s", id, (size_t)off, buf);
+		return NULL;
 	}
+	if (!getenv("PRGATE_NO_JIT"))
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
@@ -69,8 +80,10 @@ static void classifier_dispose(classifier *c)
 		pcre2_code_free(c->re ? c->re[i] : NULL);
 		pcre2_code_free(c->sec ? c->sec[i] : NULL);
 		pcre2_code_free(c->sec_end ? c->sec_end[i] : NULL);
+		pcre2_code_free(c->pre ? c->pre[i] : NULL);
 	}
 	free(c->re);
+	free(c->pre);
 	free(c->sec);
 	free(c->sec_end);
 	pcre2_match_data_free(c->md);
@@ -103,6 +116,7 @@ static int classifier_init(classifier *c)
 	c->re = pg_calloc(pg_signal_row_count, sizeof(*c->re));
 	c->sec = pg_calloc(pg_signal_row_count, sizeof(*c->sec));
 	c->sec_end = pg_calloc(pg_signal_row_count, sizeof(*c->sec_end));
+	c->pre = pg_calloc(pg_signal_row_count, sizeof(*c->pre));
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		if (row->match == SIG_QUERY) {
@@ -125,9 +139,11 @@ static int classifier_init(classifier *c)
 			c->qrows[nq++] = row;
 			continue;
 		}
-		if ((row->pattern && !(c->re[i] = compile_re(row->pattern, row->id))) ||
-		    (row->section && !(c->sec[i] = compile_re(row->section, row->id))) ||
-		    (row->section_end && !(c->sec_end[i] = compile_re(row->section_end, row->id)))) {
+		if ((row->pattern && !(c->re[i] = compile_re(row->pattern, row->id, false))) ||
+		    (row->section && !(c->sec[i] = compile_re(row->section, row->id, false))) ||
+		    (row->section_end && !(c->sec_end[i] = compile_re(row->section_end, row->id, false))) ||
+		    (row->match == SIG_LINE && !row->section &&
+		     !(c->pre[i] = compile_re(row->pattern, row->id, true)))) {
 			classifier_dispose(c);
 			return PG_ERROR;
 		}
@@ -366,6 +382,11 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 		const pg_signal_row *row = &pg_signal_rows[i];
 		bool inside = false;
 		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !globs_match(row->paths, f->path))
+			continue;
+		/* Most files have no line of most rows: one search of the whole
+		 * text says so. A line's match is also one in the whole text
+		 * (^ $ at lines; no signal regex looks behind or past a line). */
+		if (cl->pre[i] && pcre2_match(cl->pre[i], (PCRE2_SPTR)content, content_len, 0, 0, md, NULL) < 0)
 			continue;
 		for (ln = 0; ln < lines.count; ln++) {
 			const char *text = content + lines.starts[ln];

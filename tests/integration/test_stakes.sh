@@ -169,4 +169,18 @@ commit "notes"
 run check -f agent HEAD~1..
 expect_out_has "- [x] Nothing to fix" "empty checklist"
 
+# --- line signals: one search of the whole text stands for every line ---
+new_repo linesig
+printf 'const a = 1;\n' > lib.js
+commit "init"
+# CRLF lines; the export on the last line, without a final newline
+printf 'const a = 1;\r\nconst t = "ghp_%s";\r\nmodule.exports = a;' "$(printf 'A%.0s' $(seq 1 36))" > lib.js
+commit "export and a token"
+run check -f json HEAD~1..
+expect_json 'sorted((s["kind"], s["line"]) for s in j["stakes"]["files"][0]["signals"] if s["kind"] in ("secrets", "surface")) == [("secrets", 2), ("surface", 3)]' "CRLF lines and a last line without newline: each line signal found at its line"
+printf 'const a = 1;\nconst b = 2;\n' > lib.js
+commit "plain"
+run check -f json HEAD~1..
+expect_json '[s for s in j["stakes"]["files"][0]["signals"] if s["kind"] in ("secrets", "surface")] == []' "no line signal where no line matches"
+
 finish
