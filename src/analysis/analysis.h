@@ -6,7 +6,8 @@
  * files, the lang stage parses them, the rules engine matches them, and the
  * later stages (tests, coverage, stakes) add their findings to the same
  * result. Files are analysed in parallel, one worker per core, each with its
- * own parser and query cursor; results are merged in path order, so output
+ * own parser (and query cursor, for PG_ENGINE_TSQUERY); results are merged
+ * in path order, so output
  * is deterministic whatever the scheduling.
  */
 #ifndef PG_ANALYSIS_H

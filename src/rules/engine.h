@@ -1,22 +1,27 @@
 /*
- * engine - rules compiled to tree-sitter queries and run over documents.
+ * engine - rules' tree-sitter queries compiled and run over documents.
  *
- * All enabled rules of one language are concatenated into one query, so a
- * document is matched in a single pass whatever the number of rules. Each
- * rule is first compiled alone, so a broken query is reported at its own
- * file:line:col and left out instead of breaking its whole language.
+ * The patterns of all enabled rules of one language are matched by
+ * prgate's matcher (qmatch.h) in a single walk of a document whatever the
+ * number of rules. Each rule is compiled on its own, so a broken query is
+ * reported at its own file:line:col and left out instead of breaking its
+ * whole language. (PG_ENGINE_TSQUERY runs libtree-sitter's query engine
+ * instead, one combined query per language: the reference.)
  *
  * Predicates (#eq?, #not-eq?, #match?, #not-match?, #any-of?, #not-any-of?)
  * are evaluated here: Debian's libtree-sitter 0.20.7 parses but does not
- * evaluate them. Regexes are PCRE2, compiled once when the engine is built.
+ * evaluate them. Regexes are PCRE2, compiled once when the engine is built
+ * and JIT-compiled by their first search. A predicate on one capture that
+ * every match has is tested by the matcher as the capture is made.
  *
  * The reported node of a match is the capture named `match` (else the first
  * capture). When a #match? predicate tests @match, the finding is narrowed to
  * the regex's own match inside the node, so a rule on a long string or
  * comment points at the exact text.
  *
- * Thread safety: a built engine is immutable; each thread passes its own
- * TSQueryCursor to pg_engine_run().
+ * Thread safety: a built engine is immutable (a regex's JIT copy is
+ * published atomically); each thread passes its own TSQueryCursor to
+ * pg_engine_run() (used by PG_ENGINE_TSQUERY only).
  */
 #ifndef PG_ENGINE_H
 #define PG_ENGINE_H
