@@ -7,8 +7,7 @@
  * later stages (tests, coverage, stakes) add their findings to the same
  * result. Files are analysed in parallel, one worker per core, each with its
  * own parser (and query cursor, for PG_ENGINE_TSQUERY); results are merged
- * in path order, so output
- * is deterministic whatever the scheduling.
+ * in path order, so output is deterministic whatever the scheduling.
  */
 #ifndef PG_ANALYSIS_H
 #define PG_ANALYSIS_H
