@@ -1067,6 +1067,36 @@ static int seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_
 	       int32_t last, const kont *k);
 static int quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
 static int once(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t last, const kont *k);
+static int seq_k(pg_qm_cursor *m, const kont *k, int32_t last);
+
+/* A continuation going on with elements [i, n) of list, in [ko, ko + kn). */
+static kont seq_kont(const kont *next, elem *const *list, uint32_t n, uint32_t i, size_t ko, uint32_t kn)
+{
+	kont k;
+	memset(&k, 0, sizeof(k));
+	k.fn = seq_k;
+	k.next = next;
+	k.list = list;
+	k.n = n;
+	k.i = i;
+	k.ko = ko;
+	k.kn = kn;
+	return k;
+}
+
+/* A continuation fn about element e of [ko, ko + kn), from position last0. */
+static kont elem_kont(kont_fn fn, const kont *next, const elem *e, size_t ko, uint32_t kn, int32_t last0)
+{
+	kont k;
+	memset(&k, 0, sizeof(k));
+	k.fn = fn;
+	k.next = next;
+	k.e = e;
+	k.ko = ko;
+	k.kn = kn;
+	k.last0 = last0;
+	return k;
+}
 
 static int seq_k(pg_qm_cursor *m, const kont *k, int32_t last)
 {
@@ -1079,13 +1109,7 @@ static int seq(pg_qm_cursor *m, elem *const *list, uint32_t n, uint32_t i, size_
 	kont next;
 	if (i == n)
 		return k->fn(m, k, last);
-	next.fn = seq_k;
-	next.next = k;
-	next.list = list;
-	next.n = n;
-	next.i = i + 1;
-	next.ko = ko;
-	next.kn = kn;
+	next = seq_kont(k, list, n, i + 1, ko, kn);
 	return quant(m, list[i], ko, kn, last, &next) == STOP ? STOP : SOME;
 }
 
@@ -1118,13 +1142,7 @@ static int quant(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, int32_t
 	case Q_PLUS:
 		if (e->first_only) /* once is as good as more (see elem) */
 			return once(m, e, ko, kn, last, k);
-		memset(&more, 0, sizeof(more));
-		more.fn = rep_k;
-		more.next = k;
-		more.e = e;
-		more.ko = ko;
-		more.kn = kn;
-		more.last0 = last;
+		more = elem_kont(rep_k, k, e, ko, kn, last);
 		if ((r = once(m, e, ko, kn, last, &more)) == STOP)
 			return STOP;
 		if (e->quant == Q_STAR && k->fn(m, k, last) == STOP)
@@ -1174,14 +1192,7 @@ static int node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const 
 	if (e->nkids || e->anchor_last) {
 		uint32_t kn;
 		size_t kko = fill_kids(m, kd.node, &kn);
-		kont done;
-		memset(&done, 0, sizeof(done));
-		done.fn = kids_done_k;
-		done.next = k;
-		done.e = e;
-		done.ko = kko;
-		done.kn = kn;
-		done.last0 = (int32_t)j;
+		kont done = elem_kont(kids_done_k, k, e, kko, kn, (int32_t)j);
 		if (m->steps > MAX_STEPS) {
 			m->aborted = true;
 			r = STOP;
@@ -1266,14 +1277,7 @@ static int once_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t kn, uint3
 		}
 		return r;
 	default:
-		memset(&rest, 0, sizeof(rest));
-		rest.fn = seq_k;
-		rest.next = k;
-		rest.list = e->kids;
-		rest.n = e->nkids;
-		rest.i = 1;
-		rest.ko = ko;
-		rest.kn = kn;
+		rest = seq_kont(k, e->kids, e->nkids, 1, ko, kn);
 		return once_at(m, e->kids[0], ko, kn, j, &rest);
 	}
 }
@@ -1399,9 +1403,7 @@ static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, size_t ko,
 			pg_qm_cb cb, void *ctx)
 {
 	const pattern *pt = PG_VEC_AT(&q->patterns, pattern, pi);
-	kont done;
-	memset(&done, 0, sizeof(done));
-	done.fn = record_k;
+	kont done = elem_kont(record_k, NULL, NULL, 0, 0, 0);
 	m->pattern = pi;
 	m->steps = 0;
 	m->depth = 0;
