@@ -183,4 +183,22 @@ commit "plain"
 run check -f json HEAD~1..
 expect_json '[s for s in j["stakes"]["files"][0]["signals"] if s["kind"] in ("secrets", "surface")] == []' "no line signal where no line matches"
 
+# --- a predicate after an alternation is the pattern's: `async fn` is not
+# unsafe, `pub(crate)` is not public surface (libtree-sitter 0.20.7's
+# query engine dropped those predicates) ---
+new_repo modifiers
+mkdir src && printf 'pub fn keep() {}\n' > src/lib.rs
+commit "init"
+cat > src/lib.rs <<'RS'
+pub fn keep() {}
+pub async fn fetch() -> u32 { 1 }
+pub(crate) fn helper() -> u32 { 2 }
+pub unsafe fn raw(p: *const u8) -> u8 { *p }
+const fn k() -> u32 { 3 }
+RS
+commit "modifiers"
+run check -f json HEAD~1..
+expect_json 'sorted((s["kind"], s["line"]) for s in j["stakes"]["files"][0]["signals"] if s["kind"] == "unsafe") == [("unsafe", 4)]' "only the unsafe fn is unsafe (not async or const)"
+expect_json 'sorted(s["line"] for s in j["stakes"]["files"][0]["signals"] if s["kind"] == "surface") == [2, 4]' "pub functions are surface, pub(crate) is not"
+
 finish
