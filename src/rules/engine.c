@@ -546,6 +546,22 @@ done:
 	return err;
 }
 
+/* libtree-sitter's compile of one rule's query (which passed the
+ * pre-check): false, reported at its place, when it fails. */
+static bool structure_ok(const pg_rule *r, const TSLanguage *ts, void (*on_error)(void *, const char *),
+			 void *ctx)
+{
+	uint32_t off = 0;
+	TSQueryError type = TSQueryErrorNone;
+	TSQuery *q = ts_query_new(ts, r->query, (uint32_t)strlen(r->query), &off, &type);
+	if (!q) {
+		report_at(r, off, query_error_name(type), on_error, ctx);
+		return false;
+	}
+	ts_query_delete(q);
+	return true;
+}
+
 /* Let the matcher test a pattern's single-capture predicates as the capture
  * is made, when it can (pg_qm_check_capture): a candidate that fails
  * `(#eq? @name "new")` is dropped before the rest of the pattern is tried,
@@ -596,7 +612,16 @@ static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *co
 				(*bad)++;
 				continue;
 			}
-			lq->rules++;
+			/* a rule from outside also gets libtree-sitter's check that
+			 * the grammar can produce the pattern's structure (qmatch
+			 * does not analyse the grammar; such a pattern would simply
+			 * never match) */
+			if (!r->shipped && !structure_ok(r, lang->grammar(), on_error, ctx)) {
+				(*bad)++;
+				r = NULL; /* its patterns stay, inert */
+			} else {
+				lq->rules++;
+			}
 			while (n-- > 0) {
 				pattern_info *pi = pg_vec_push(&infos);
 				memset(pi, 0, sizeof(*pi));

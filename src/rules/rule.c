@@ -412,6 +412,7 @@ int pg_ruleset_add_embedded(pg_ruleset *rs)
 					pg_embedded_rules[i].len);
 		if (err < 0)
 			return err; /* a broken embedded rule is a build defect */
+		r->shipped = true;
 		if ((err = pg_ruleset_add(rs, r)) < 0)
 			return err;
 	}

@@ -40,6 +40,9 @@ const char *pg_category_name(pg_rule_category c);
  *   source      - where it came from ("rules/rust/unwrap.yml" or "<embedded>/...")
  *   query_line  - 1-based line in `source` where the query text starts
  *   enabled     - false when configuration disabled it
+ *   shipped     - part of prgate (the embedded packs, the stakes signals):
+ *                 its queries were checked by the test suite, so loading it
+ *                 skips libtree-sitter's check of the pattern structure
  */
 typedef struct pg_rule {
 	char *id;
@@ -58,6 +61,7 @@ typedef struct pg_rule {
 	uint32_t query_line;
 	uint32_t query_column;
 	bool enabled;
+	bool shipped;
 } pg_rule;
 
 typedef struct pg_ruleset {

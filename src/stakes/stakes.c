@@ -130,6 +130,7 @@ static int classifier_init(classifier *c)
 			r->in_tests = true;
 			r->enabled = true;
 			r->source = pg_strdup("src/stakes/signals.c");
+			r->shipped = true;
 			r->query_line = 1;
 			if ((err = pg_ruleset_add(&c->rules, r)) < 0) {
 				pg_rule_free(r);

@@ -71,9 +71,12 @@ if [ "$n_rust" -ge 12 ] && [ "$n_js" -ge 12 ] && [ "$n_html" -ge 12 ] && [ $((n_
 mkdir -p "$TMP_ROOT/myrules"
 printf 'id: javascript/security/mine\nlanguage: javascript\nseverity: error\ncategory: security\nmessage: m\nexplain: e\nquery: |\n  (call_expression function: (nonsense)) @match\n' > "$TMP_ROOT/myrules/bad.yml"
 printf 'id: javascript/maintainability/show\nlanguage: javascript\nseverity: note\ncategory: maintainability\nmessage: "show() defined"\nexplain: e\nquery: |\n  (function_declaration name: (identifier) @n (#eq? @n "show")) @match\n' > "$TMP_ROOT/myrules/good.yml"
+printf 'id: javascript/security/impossible\nlanguage: javascript\nseverity: error\ncategory: security\nmessage: m\nexplain: e\nquery: |\n  (call_expression (function_declaration)) @match\n' > "$TMP_ROOT/myrules/impossible.yml"
 run check --rules "$TMP_ROOT/myrules" -f json HEAD~1..
 expect_code 2 "a bad rule file is a configuration error"
 expect_err_has "myrules/bad.yml:8:" "the bad rule is named with its line"
+expect_err_has "myrules/impossible.yml:8:20: rule javascript/security/impossible: impossible pattern structure" "a pattern the grammar cannot produce is named at its place"
+expect_err_has "2 rule files could not be loaded" "both bad rules counted"
 expect_json "any(f['rule']=='javascript/maintainability/show' for f in j['findings']) and any(f['rule']=='javascript/security/eval' for f in j['findings'])" "the other rules still ran"
 
 finish
