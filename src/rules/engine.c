@@ -1,6 +1,7 @@
 /* engine.c - one combined query per language, client-side predicates. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "engine.h"
+#include "prefilter.h"
 #include "query_check.h"
 #include "qmatch.h"
 
@@ -22,7 +23,9 @@ typedef enum pred_op { P_EQ, P_NOT_EQ, P_MATCH, P_NOT_MATCH, P_ANY_OF, P_NOT_ANY
  *                 before; searches meanwhile interpret re): a run compiles
  *                 only the regexes it uses, on the worker threads
  *   uses        - searches so far
- *   any         - literals (#any-of?) */
+ *   any         - literals (#any-of?)
+ *   need        - for a positive test, literals one of which the
+ *                 capture's text then contains (prefilter.h), or NULL */
 typedef struct pred {
 	pred_op op;
 	bool early; /* tested by the matcher as the capture is made (qmatch.h) */
@@ -35,6 +38,9 @@ typedef struct pred {
 	atomic_uint uses;
 	char **any;
 	uint32_t any_count;
+	char **need;
+	uint32_t need_count;
+	bool need_icase;
 } pred;
 
 /* pattern_info - what the engine knows of one pattern of a combined query. */
@@ -43,6 +49,11 @@ typedef struct pattern_info {
 	pred *preds;
 	uint32_t pred_count;
 	int narrow; /* index in preds of a #match? on @match, or -1 */
+	/* the prefilter's groups of literal ids: the pattern can match only
+	 * a document that holds a literal of each group. Encoded as
+	 * [n, id1 .. idn, n, ...]; need_len 0: no requirement */
+	uint32_t *need;
+	uint32_t need_len;
 } pattern_info;
 
 /* lang_query - the compiled rules of one language: by prgate's matcher
@@ -55,6 +66,7 @@ typedef struct lang_query {
 	uint32_t pattern_count;
 	uint32_t match_capture; /* id of @match, or UINT32_MAX */
 	size_t rules;
+	pg_litscan *lits; /* the prefilter's literals, or NULL: none */
 } lang_query;
 
 struct pg_engine {
@@ -137,6 +149,38 @@ static void pred_dispose(pred *p)
 	for (i = 0; i < p->any_count; i++)
 		free(p->any[i]);
 	free(p->any);
+	for (i = 0; i < p->need_count; i++)
+		free(p->need[i]);
+	free(p->need);
+}
+
+/* What a predicate tells of its capture's text when it holds: it contains
+ * one of need[] (prefilter.h); for a #not-match?, when it does not hold. */
+static void set_need(pred *p, const char *regex, uint32_t regex_len)
+{
+	pg_vec v;
+	uint32_t k;
+	pg_vec_init(&v, sizeof(char *));
+	if (getenv("PRGATE_NO_PREFILTER")) {
+		/* the reference for tests and measurements: no prefilter */
+	} else if (p->op == P_MATCH || p->op == P_NOT_MATCH) {
+		pg_regex_literals(regex, regex_len, &v, &p->need_icase);
+	} else if (p->op == P_EQ && p->str && p->str_len && strlen(p->str) == p->str_len) {
+		*(char **)pg_vec_push(&v) = pg_strdup(p->str);
+	} else if (p->op == P_ANY_OF) {
+		for (k = 0; k < p->any_count; k++)
+			if (!*p->any[k])
+				break;
+		if (k == p->any_count)
+			for (k = 0; k < p->any_count; k++)
+				*(char **)pg_vec_push(&v) = pg_strdup(p->any[k]);
+	}
+	p->need = v.items;
+	p->need_count = (uint32_t)v.len;
+	if (!p->need_count) {
+		pg_vec_dispose(&v);
+		p->need = NULL;
+	}
 }
 
 /* Put the string comparisons before the regexes (keeping each group's
@@ -243,6 +287,7 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 			}
 			if (p.op == P_MATCH && p.capture == match_capture && info->narrow < 0)
 				info->narrow = (int)preds.len;
+			set_need(&p, s, nlen);
 		} else {
 			uint32_t k;
 			p.any = pg_calloc(argc, sizeof(char *));
@@ -258,6 +303,8 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 				p.any[p.any_count++] = pg_strndup(s, nlen);
 			}
 		}
+		if (p.op == P_EQ || p.op == P_ANY_OF)
+			set_need(&p, NULL, 0);
 		*(pred *)pg_vec_push(&preds) = p;
 	}
 	info->preds = preds.items;
@@ -279,9 +326,12 @@ static void free_patterns(lang_query *lq)
 		for (j = 0; j < lq->patterns[i].pred_count; j++)
 			pred_dispose(&lq->patterns[i].preds[j]);
 		free(lq->patterns[i].preds);
+		free(lq->patterns[i].need);
 	}
 	free(lq->patterns);
 	lq->patterns = NULL;
+	pg_litscan_free(lq->lits);
+	lq->lits = NULL;
 }
 
 static uint32_t capture_id(const lang_query *q, const char *name)
@@ -576,6 +626,80 @@ static void mark_early(lang_query *lq, uint32_t pattern_index, pattern_info *pi)
 	}
 }
 
+/* The prefilter's requirements of each pattern: from its positive
+ * predicates on captures every match has (a predicate on a capture that
+ * may be absent requires nothing). */
+static void build_prefilter(lang_query *lq)
+{
+	uint32_t i, k, j;
+	pg_litscan *ls = pg_litscan_new();
+	for (i = 0; i < lq->pattern_count; i++) {
+		pattern_info *pi = &lq->patterns[i];
+		pg_vec need;
+		if (!pi->rule)
+			continue;
+		pg_vec_init(&need, sizeof(uint32_t));
+		for (k = 0; k < pi->pred_count; k++) {
+			const pred *p = &pi->preds[k];
+			if (!p->need || p->op == P_NOT_MATCH || !pg_qm_capture_required(lq->qm, i, p->capture))
+				continue;
+			for (j = 0; j < p->need_count; j++)
+				if (strlen(p->need[j]) < PG_PREFILTER_MIN_LITERAL)
+					break;
+			if (j < p->need_count)
+				continue; /* found in nearly every document */
+			*(uint32_t *)pg_vec_push(&need) = p->need_count;
+			for (j = 0; j < p->need_count; j++)
+				*(uint32_t *)pg_vec_push(&need) =
+					pg_litscan_add(ls, p->need[j], strlen(p->need[j]), p->need_icase);
+		}
+		pi->need = need.items;
+		pi->need_len = (uint32_t)need.len;
+		if (!pi->need_len) {
+			pg_vec_dispose(&need);
+			pi->need = NULL;
+		}
+	}
+	if (!pg_litscan_count(ls)) {
+		pg_litscan_free(ls);
+		return;
+	}
+	pg_litscan_build(ls);
+	lq->lits = ls;
+	if (getenv("PG_DEBUG_PF")) {
+		uint32_t n = 0;
+		for (i = 0; i < lq->pattern_count; i++)
+			if (lq->patterns[i].need_len) n++;
+			else if (lq->patterns[i].rule) fprintf(stderr, "  no need: %s #%u\n", lq->patterns[i].rule->id, i);
+		fprintf(stderr, "prefilter %s: %u of %u patterns, %zu literals\n", lq->lang->name, n, lq->pattern_count, pg_litscan_count(ls));
+	}
+}
+
+/* The patterns that can match a document with these literals in it. */
+static uint8_t *prefilter(const lang_query *lq, const pg_doc *doc)
+{
+	uint8_t *found = pg_calloc(pg_litscan_count(lq->lits), 1);
+	uint8_t *enabled = pg_malloc(lq->pattern_count ? lq->pattern_count : 1);
+	uint32_t i;
+	pg_litscan_run(lq->lits, doc->text, doc->len, found);
+	for (i = 0; i < lq->pattern_count; i++) {
+		const pattern_info *pi = &lq->patterns[i];
+		uint32_t at = 0;
+		bool ok = pi->rule != NULL;
+		while (ok && at < pi->need_len) {
+			uint32_t n = pi->need[at++], j;
+			bool any = false;
+			for (j = 0; j < n && !any; j++)
+				any = found[pi->need[at + j]];
+			ok = any;
+			at += n;
+		}
+		enabled[i] = ok;
+	}
+	free(found);
+	return enabled;
+}
+
 /* prgate's matcher: each rule compiled alone (cheap), so a broken one is
  * reported at its own place and left out. */
 static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *const *sets,
@@ -655,6 +779,7 @@ static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *co
 				lq->patterns[j].rule = NULL;
 	}
 	if (lq->rules) {
+		build_prefilter(lq);
 		e->count++;
 	} else {
 		free_patterns(lq);
@@ -809,6 +934,22 @@ static bool regex_search(const pred *p, pcre2_match_data *md, const char *s, uin
 	return true;
 }
 
+/* A regex is searched only in a node's text that holds one of the
+ * literals it requires (prefilter.h), when the text is long enough for the
+ * search of those literals to cost less than the regex's. */
+#define NODE_PREFILTER_MIN 64
+
+static bool need_met(const pred *p, const char *s, uint32_t len)
+{
+	uint32_t k;
+	if (!p->need)
+		return true;
+	for (k = 0; k < p->need_count; k++)
+		if (pg_text_has_literal(s, len, p->need[k], strlen(p->need[k]), p->need_icase))
+			return true;
+	return false;
+}
+
 /* Does the text s[0, len) of a captured node pass p? For #eq? @a @b,
  * `other` is the text of @b (NULL when @b is absent). */
 static bool text_holds(const pred *p, const char *s, uint32_t len, const char *other, uint32_t olen,
@@ -826,7 +967,7 @@ static bool text_holds(const pred *p, const char *s, uint32_t len, const char *o
 		return p->op == P_NOT_EQ ? !ok : ok;
 	case P_MATCH:
 	case P_NOT_MATCH:
-		ok = regex_search(p, md, s, len, NULL, NULL);
+		ok = (len < NODE_PREFILTER_MIN || need_met(p, s, len)) && regex_search(p, md, s, len, NULL, NULL);
 		return p->op == P_NOT_MATCH ? !ok : ok;
 	case P_ANY_OF:
 	case P_NOT_ANY_OF:
@@ -1078,6 +1219,7 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 {
 	const lang_query *lq = NULL;
 	pg_qm_cursor *qc = NULL;
+	uint8_t *enabled = NULL;
 	run_ctx rc;
 	size_t i;
 	uint64_t gave_up = 0;
@@ -1104,6 +1246,10 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 		pg_outline_builder *ob =
 			spans || !pg_qm_pattern_count(lq->qm) ? NULL : pg_doc_outline_begin(doc);
 		qc = pg_qm_cursor_new();
+		if (lq->lits) {
+			enabled = prefilter(lq, doc);
+			pg_qm_cursor_set_enabled(qc, enabled);
+		}
 		if (ob) {
 			pg_qm_cursor_set_node_hook(qc, outline_node, ob);
 			rc.defer = true;
@@ -1112,6 +1258,7 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 			   on_qm_match, &rc);
 		gave_up = pg_qm_cursor_gave_up(qc);
 		pg_qm_cursor_free(qc);
+		free(enabled);
 		if (ob) {
 			pg_doc_outline_end(ob);
 			rc.defer = false;

@@ -73,6 +73,7 @@ struct pg_qm_cursor {
 	uint64_t gave_up; /* match attempts stopped by a limit, this exec */
 	void (*node_hook)(void *ctx, TSNode n, uint32_t depth);
 	void *node_ctx;
+	const uint8_t *enabled; /* per pattern, or NULL: all */
 };
 
 typedef struct kont kont;
@@ -125,6 +126,11 @@ void pg_qm_cursor_set_node_hook(pg_qm_cursor *c, void (*fn)(void *ctx, TSNode n,
 {
 	c->node_hook = fn;
 	c->node_ctx = ctx;
+}
+
+void pg_qm_cursor_set_enabled(pg_qm_cursor *c, const uint8_t *enabled)
+{
+	c->enabled = enabled;
 }
 
 uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c)
@@ -573,6 +579,8 @@ static void visit(const pg_qm *q, pg_qm_cursor *m, size_t ko, uint32_t kn, uint3
 			pi = *a++;
 			w++;
 		}
+		if (m->enabled && !m->enabled[pi])
+			continue;
 		if (!seq_only || PG_VEC_AT(&q->patterns, pattern, pi)->root->kind == E_SEQ)
 			try_pattern(q, m, pi, ko, kn, j, cb, ctx);
 	}

@@ -76,6 +76,12 @@ typedef bool (*pg_qm_check)(void *ctx, uint32_t pattern, uint32_t capture, TSNod
  * whether the capture qualified (and is now marked). */
 bool pg_qm_check_capture(pg_qm *q, uint32_t pattern, uint32_t capture);
 
+/* Does every match of the pattern capture a node as `capture` (one node
+ * element carrying it is neither optional, repeated nor one of
+ * alternatives, nor under one that is)? Then a predicate on the capture
+ * holds of that node's text in every match (the engine's prefilter). */
+bool pg_qm_capture_required(const pg_qm *q, uint32_t pattern, uint32_t capture);
+
 pg_qm_cursor *pg_qm_cursor_new(void);
 void pg_qm_cursor_free(pg_qm_cursor *c);
 /* Call fn for every node the walk of the next pg_qm_exec comes to, in
@@ -83,6 +89,10 @@ void pg_qm_cursor_free(pg_qm_cursor *c);
  * node of the tree (another stage's walk can ride along). */
 void pg_qm_cursor_set_node_hook(pg_qm_cursor *c, void (*fn)(void *ctx, TSNode n, uint32_t depth),
 				void *ctx);
+/* Try, in the next pg_qm_exec, only the patterns p with enabled[p] != 0
+ * (NULL: all; the array is borrowed until then). The walk and its node
+ * hook are the same. */
+void pg_qm_cursor_set_enabled(pg_qm_cursor *c, const uint8_t *enabled);
 /* How many match attempts of the last pg_qm_exec stopped at a limit
  * (hostile input: their other matches are lost). */
 uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c);

@@ -769,6 +769,27 @@ bool pg_qm_check_capture(pg_qm *q, uint32_t pattern_index, uint32_t capture)
 	return true;
 }
 
+static bool required_at(const elem *e, uint32_t id)
+{
+	uint32_t i;
+	if (e->quant == Q_OPT || e->quant == Q_STAR)
+		return false;
+	for (i = 0; i < e->ncaps; i++)
+		if (e->caps[i] == id)
+			return true;
+	if (e->kind == E_ALT)
+		return false;
+	for (i = 0; i < e->nkids; i++)
+		if (required_at(e->kids[i], id))
+			return true;
+	return false;
+}
+
+bool pg_qm_capture_required(const pg_qm *q, uint32_t pattern_index, uint32_t capture)
+{
+	return required_at(PG_VEC_AT(&q->patterns, pattern, pattern_index)->root, capture);
+}
+
 uint32_t pg_qm_pattern_count(const pg_qm *q)
 {
 	return (uint32_t)q->patterns.len;
