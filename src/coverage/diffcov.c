@@ -96,7 +96,7 @@ int pg_cov_diff(cov_ctx *c, const pg_covdata *d)
 		const pg_file *f = PG_VEC_AT(&c->r->files, pg_file, i);
 		if (f->status == PG_FILE_DELETED || f->added_count == 0 || !f->lang)
 			continue;
-		if (f->skip_reason && strcmp(f->skip_reason, "excluded") != 0)
+		if (f->skip_reason) /* excluded files too: generated, vendored */
 			continue;
 		if (pg_cov_is_test_path(c, f->path))
 			continue;

@@ -278,8 +278,7 @@ static void classify_lines(const pg_file *f, const pg_source *src, cov_filefacts
 
 bool pg_cov_functions_wanted(const pg_file *f)
 {
-	return f->lang && f->status != PG_FILE_DELETED && f->added_count > 0 &&
-	       (!f->skip_reason || strcmp(f->skip_reason, "excluded") == 0);
+	return f->lang && f->status != PG_FILE_DELETED && f->added_count > 0 && !f->skip_reason;
 }
 
 void pg_cov_functions_look(cov_ctx *c, const pg_file *f, const pg_source *head, const pg_source *base,

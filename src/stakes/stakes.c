@@ -633,12 +633,28 @@ static char *default_hint(const pg_file *f, const pg_stakes_file *sf)
 	return pg_printf_alloc("exercise what uses %s (lines %u-%u)", f->path, a, b);
 }
 
+/* Does the path alone make the file low (test code, docs, vendored,
+ * generated: lower_file's first tests)? Then no signal query can change its
+ * tier, and it needs no parse. */
+static bool lowered_by_path(const pg_stakes_opts *opts, const char *path)
+{
+	size_t i;
+	if (is_test_path(opts, path))
+		return true;
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const pg_signal_row *row = &pg_signal_rows[i];
+		if (row->tier == PG_TIER_LOW && row->match == SIG_PATH && globs_match(row->paths, path))
+			return true;
+	}
+	return false;
+}
+
 /* A file no visit saw: its text, and its parse for the signal queries. */
 static void scan_file(classifier *cl, const pg_file *f, const char *text, size_t len,
 		      const pg_stakes_opts *opts, file_scan *sc)
 {
 	scan_text(cl, f, text, len, sc);
-	if (f->lang && f->added_count && !is_test_path(opts, f->path)) {
+	if (f->lang && f->added_count && !lowered_by_path(opts, f->path)) {
 		pg_source src;
 		pg_source_parse(&src, f->path, text, len, f->lang, cl->parser,
 				opts && opts->analysis ? opts->analysis->parse_timeout_us : 0);
@@ -974,6 +990,14 @@ static bool stage_wants(void *ctx, const pg_file *f)
 	       f->added_count && !is_test_path(&s->opts, f->path);
 }
 
+/* A file the rules skip is parsed for this stage only when a signal query
+ * could change its tier (stage_visit takes the text of any parsed file). */
+static bool stage_wants_parse(void *ctx, const pg_file *f)
+{
+	pg_stakes_stage *s = ctx;
+	return stage_wants(ctx, f) && !lowered_by_path(&s->opts, f->path);
+}
+
 static void stage_begin(void *ctx, const pg_result *r)
 {
 	pg_stakes_stage *s = ctx;
@@ -1003,7 +1027,8 @@ static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_sour
 	if (!slot_wanted(s, index, f))
 		return;
 	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
-	if (!pg_worker_rules_ran(w)) /* a file the rules skip: no query pass served us */
+	/* a file the rules skip: no query pass served us */
+	if (!pg_worker_rules_ran(w) && !lowered_by_path(&s->opts, f->path))
 		collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].qhits);
 	s->seen[index] = true;
 }
@@ -1032,7 +1057,7 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 	if (opts)
 		s->opts = *opts;
 	s->visitor = (pg_file_visitor){ .begin = stage_begin,
-					.wants = stage_wants,
+					.wants = stage_wants_parse,
 					.visit = stage_visit,
 					.rules = &s->cl.rules,
 					.match = stage_match,
