@@ -11,6 +11,7 @@ printf 'fn main() {\n    let x: Option<u32> = Some(1);\n    let v = x.unwrap();\
 mkdir -p vendor/lib web/dist
 printf 'eval(v);\n' > vendor/lib/v.js
 printf 'eval(d);\nexport function render(d) {\n  return d;\n}\n' > web/dist/app.js
+printf "it.only('renders', () => {});\n" > web/dist/app.test.js
 printf 'eval(m);\n' > jquery.min.js
 commit "eval and unwrap"
 
@@ -55,16 +56,17 @@ expect_out_has "usage: prgate config check" "config help"
 # --- the default excludes: vendored, built and minified code ---
 rm -f .prgate.yml
 run check -f json HEAD~1..
-expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":None,"vendor/lib/v.js":"excluded","web/dist/app.js":"excluded","jquery.min.js":"excluded"}' "default excludes"
+expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":None,"vendor/lib/v.js":"excluded","web/dist/app.js":"excluded","web/dist/app.test.js":"excluded","jquery.min.js":"excluded"}' "default excludes"
 # (the any/ rules of later stages, such as "no test changed", are not this test's subject)
 expect_json 'sorted(f["rule"] for f in j["findings"] if not f["rule"].startswith("any/"))==["javascript/security/eval","rust/robustness/unwrap"]' "findings without config"
 # nor the later stages' findings: an excluded file's new function is not "untested"
-expect_json '[f["rule"] for f in j["findings"] if f["path"] in ("vendor/lib/v.js","web/dist/app.js","jquery.min.js")]==[]' "no finding in an excluded file"
+expect_json '[f["rule"] for f in j["findings"] if f["path"] in ("vendor/lib/v.js","web/dist/app.js","web/dist/app.test.js","jquery.min.js")]==[]' "no finding in an excluded file"
 
 printf 'paths:\n  default_excludes: false\n  exclude: [lib.rs]\n' > .prgate.yml
 run check -f json HEAD~1..
-expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":"excluded","vendor/lib/v.js":None,"web/dist/app.js":None,"jquery.min.js":None}' "default_excludes false and a user exclude"
+expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":"excluded","vendor/lib/v.js":None,"web/dist/app.js":None,"web/dist/app.test.js":None,"jquery.min.js":None}' "default_excludes false and a user exclude"
 expect_json '"any/tests/untested-function" in [f["rule"] for f in j["findings"] if f["path"]=="web/dist/app.js"]' "the same file, not excluded: its function is untested"
+expect_json '"any/tests/focused-test" in [f["rule"] for f in j["findings"] if f["path"]=="web/dist/app.test.js"]' "and the test file, not excluded: its .only is found"
 printf 'paths:\n  include: ["*.rs"]\n' > .prgate.yml
 run check -f json HEAD~1..
 expect_json '[f["path"] for f in j["files"] if f["skipped_reason"] is None]==["lib.rs"]' "include"
