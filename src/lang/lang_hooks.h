@@ -27,7 +27,7 @@ typedef struct pg_inject_ctx {
 } pg_inject_ctx;
 
 /* Depth-first walk of `tree` with one cursor; `visit` returns whether to
- * descend into the node's children. Shared by the injection hooks. */
+ * descend into the node's children (the HTML hook). */
 void pg_tree_walk(TSTree *tree, bool (*visit)(void *ctx, TSNode n), void *ctx);
 
 /* Text of a node (owned copy). */

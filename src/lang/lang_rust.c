@@ -154,22 +154,72 @@ static void inject_string(pg_source *src, size_t doc_index, TSNode lit, bool raw
 			    (int)doc_index);
 }
 
-/* Visit one node of a Rust document; returns whether to descend. */
-static bool rust_visit(void *ctx, TSNode n)
+/* Could the '<' at t[i] start markup by looks_like_html()'s tests (without
+ * its stop at a "<!" that is not a comment or doctype)? A string literal
+ * whose text looks like HTML has such a '<': its tag and the character
+ * after it lie inside the literal. */
+static bool markup_at(const char *t, size_t n, size_t i)
 {
-	pg_inject_ctx *ic = ctx;
-	const char *type = ts_node_type(n);
-	if (strcmp(type, "raw_string_literal") == 0 || strcmp(type, "string_literal") == 0) {
-		inject_string(ic->src, ic->doc_index, n, type[0] == 'r');
+	const char *q = t + i + 1, *end = t + n;
+	size_t len = 0, k;
+	if (q < end && *q == '!')
+		return true;
+	if (q < end && *q == '/')
+		q++;
+	while (q + len < end && isalnum((unsigned char)q[len]))
+		len++;
+	if (len == 0 || q + len >= end)
 		return false;
-	}
-	return strcmp(type, "line_comment") != 0 && strcmp(type, "block_comment") != 0;
+	if (!(q[len] == '>' || q[len] == ' ' || q[len] == '/' || q[len] == '\n' || q[len] == '\t'))
+		return false;
+	for (k = 0; html_tags[k]; k++)
+		if (strlen(html_tags[k]) == len && strncasecmp(q, html_tags[k], len) == 0)
+			return true;
+	return false;
 }
 
+/* Inject the string literals that hold markup. Instead of walking every
+ * node (5% of a large run), look only where markup could start: for each
+ * such '<', go down from the root to the node holding it, and inject the
+ * string literal found on the way (a comment on the way: nothing). Same
+ * literals, in the same order, as a walk. */
 void pg_rust_inject(pg_source *src, size_t doc_index)
 {
-	pg_inject_ctx ic = { src, doc_index };
-	pg_tree_walk(PG_SOURCE_DOC(src, doc_index)->tree, rust_visit, &ic);
+	const pg_doc *doc = PG_SOURCE_DOC(src, doc_index);
+	const char *t = doc->text, *p;
+	size_t n = doc->len;
+	TSNode root = ts_tree_root_node(doc->tree);
+	TSTreeCursor cur;
+	uint32_t handled = 0; /* the bytes before this are done */
+	bool live = false;
+	for (p = t; p < t + n && (p = memchr(p, '<', (size_t)(t + n - p))) != NULL; p++) {
+		uint32_t i = (uint32_t)(p - t);
+		if (i < handled || !markup_at(t, n, i))
+			continue;
+		if (!live) {
+			cur = ts_tree_cursor_new(root);
+			live = true;
+		} else {
+			ts_tree_cursor_reset(&cur, root);
+		}
+		while (ts_tree_cursor_goto_first_child_for_byte(&cur, i) >= 0) {
+			TSNode nd = ts_tree_cursor_current_node(&cur);
+			const char *type = ts_node_type(nd);
+			if (ts_node_start_byte(nd) > i)
+				break; /* i lies between children */
+			if (strcmp(type, "raw_string_literal") == 0 || strcmp(type, "string_literal") == 0) {
+				handled = ts_node_end_byte(nd);
+				inject_string(src, doc_index, nd, type[0] == 'r'); /* may move src->docs */
+				break;
+			}
+			if (strcmp(type, "line_comment") == 0 || strcmp(type, "block_comment") == 0) {
+				handled = ts_node_end_byte(nd);
+				break;
+			}
+		}
+	}
+	if (live)
+		ts_tree_cursor_delete(&cur);
 }
 
 /* Is this attribute (text of an attribute_item) a test marker?

@@ -457,6 +457,46 @@ static info parse_quantified(rparse *rp)
 	return out;
 }
 
+/* A literal character at rp->p that no quantifier follows: true with it,
+ * rp->p past it. */
+static bool plain_char(rparse *rp, char *c)
+{
+	const char *p = rp->p;
+	unsigned char ch = (unsigned char)*p;
+	size_t n = 1;
+	if (ch >= 0x80 || strchr("^$.|?*+()[]{", ch))
+		return false;
+	if (ch == '\\') {
+		if (p + 1 >= rp->end)
+			return false;
+		ch = (unsigned char)p[1];
+		if (ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+			return false;
+		n = 2;
+	}
+	if (p + n < rp->end && strchr("?*+{", p[n]))
+		return false;
+	*c = (char)ch;
+	rp->p += n;
+	return true;
+}
+
+/* Append c to every string of set, in place (false, set unchanged: one
+ * would be too long). */
+static bool append_char(sset *set, char c)
+{
+	uint32_t i;
+	for (i = 0; i < set->n; i++)
+		if (set->len[i] >= MAX_LEN)
+			return false;
+	for (i = 0; i < set->n; i++) {
+		set->s[i] = pg_realloc(set->s[i], (size_t)set->len[i] + 2);
+		set->s[i][set->len[i]++] = c;
+		set->s[i][set->len[i]] = 0;
+	}
+	return true;
+}
+
 /* A sequence: the exact set of its current run of exactly known parts
  * grows by product ("ab" "c" -> "abc"); an inexact part, or a product too
  * large, ends the run, and the sequence's requirement is the best of its
@@ -467,8 +507,18 @@ static info parse_seq(rparse *rp)
 	bool all_exact = true;
 	info out;
 	while (!rp->fail && rp->p < rp->end && *rp->p != '|' && *rp->p != ')') {
-		info x = parse_quantified(rp);
-		info r = { run, NULL };
+		info x, r = { NULL, NULL };
+		char c;
+		/* the common case, a literal character not quantified: onto
+		 * the run's strings in place (no set made per character) */
+		const char *at = rp->p;
+		if (plain_char(rp, &c)) {
+			if (append_char(run, c))
+				continue;
+			rp->p = at; /* too long: the general way below */
+		}
+		x = parse_quantified(rp);
+		r.exact = run;
 		if (rp->fail) {
 			info_free(&x);
 			break;

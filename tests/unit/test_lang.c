@@ -132,6 +132,27 @@ static void test_non_markup_strings_are_not_html(void **state)
 	pg_source_dispose(&src);
 }
 
+/* Which literals are found where markup could start: in macros and raw
+ * strings, not in comments, not past a generic `<B>` in code, each once
+ * even with several tags, in order. */
+static void test_rust_markup_literals_found(void **state)
+{
+	const char *rs = "fn f<B: Into<I>, I>(b: B) -> Vec<B> { vec![] }\n"
+			 "// \"<div>in a line comment</div>\"\n"
+			 "/* \"<span>in a block comment</span>\" */\n"
+			 "fn g() { println!(\"<li>{}</li><li>{}</li>\", 1, 2); }\n"
+			 "const R: &str = r#\"<p class=\"x\">raw</p>\"#;\n"
+			 "const X: &str = \"<!x then <div>not markup: stops at <!x</div>\";\n"
+			 "const C: &str = \"<!-- a comment -->\";\n";
+	pg_source src;
+	pg_source_parse(&src, "t.rs", rs, strlen(rs), pg_lang_by_name("rust"), parser, 0);
+	assert_int_equal(src.docs.len, 4);
+	assert_string_equal(PG_SOURCE_DOC(&src, 1)->text, "<li>{}</li><li>{}</li>");
+	assert_string_equal(PG_SOURCE_DOC(&src, 2)->text, "<p class=\"x\">raw</p>");
+	assert_string_equal(PG_SOURCE_DOC(&src, 3)->text, "<!-- a comment -->");
+	pg_source_dispose(&src);
+}
+
 static void test_rust_test_detection(void **state)
 {
 	const char *rs = "fn a() { x.unwrap(); }\n#[cfg(test)]\nmod tests {\n  fn h() { y.unwrap(); }\n}\n"
@@ -331,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_rust_raw_string_html),
 		cmocka_unit_test(test_rust_plain_string_escapes),
 		cmocka_unit_test(test_non_markup_strings_are_not_html),
+		cmocka_unit_test(test_rust_markup_literals_found),
 		cmocka_unit_test(test_rust_test_detection),
 		cmocka_unit_test(test_js_test_detection),
 		cmocka_unit_test(test_outline),
