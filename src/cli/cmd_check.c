@@ -151,6 +151,9 @@ int pg_cmd_check(int argc, char **argv)
 	ropts.quiet = pg_globals.quiet;
 	pg_report_render(fmt, &run.result, &ropts, &out);
 	err = pg_cli_write_output(output, out.ptr, out.len);
+	pg_run_mark(&run, PG_STAGE_REPORT);
+	if (pg_globals.verbose)
+		pg_run_print_timings(&run);
 
 done:
 	if (err < 0) {

@@ -23,6 +23,7 @@ const char pg_run_options_help[] =
 	"      --parse-timeout MS parse budget per file (default 5000); slower files are not analysed\n"
 	"  -q, --quiet            only the findings: no code frames, footer or notices\n"
 	"  -v, --verbose          say what was read and decided (range, configuration)\n"
+	"                         and the time each stage took\n"
 	"      --agent-cmd CMD    pipe a JSON brief to CMD (no shell); its output is advisory\n"
 	"      --no-cache         do not read or write the test-mentions cache in the git dir\n";
 
@@ -254,6 +255,26 @@ static void search_notes(const pg_coverage_summary *sum)
 			sum->search_files, sum->search_files == 1 ? "" : "s", sum->search_cached, sum->search_read);
 }
 
+void pg_run_mark(pg_run *run, int s)
+{
+	uint64_t now = pg_time_usec(), spent = 0;
+	int k;
+	for (k = 0; k < PG_RUN_STAGES; k++)
+		spent += run->stage_us[k];
+	run->stage_us[s] += now - run->started_us - spent;
+}
+
+void pg_run_print_timings(const pg_run *run)
+{
+	static const char *const names[PG_RUN_STAGES] = { "setup", "analysis", "tests", "stakes", "report" };
+	int k;
+	fputs("prgate: time:", stderr);
+	for (k = 0; k < PG_RUN_STAGES; k++)
+		fprintf(stderr, "%s %s %llu ms", k ? "," : "", names[k],
+			(unsigned long long)((run->stage_us[k] + 500) / 1000));
+	fputc('\n', stderr);
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad_queries = 0;
@@ -261,6 +282,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	pg_coverage_opts cov;
 
 	memset(run, 0, sizeof(*run));
+	run->started_us = pg_time_usec();
 	pg_result_init(&run->result);
 	pg_ruleset_init(&run->rules);
 	pg_config_init(&run->config);
@@ -308,17 +330,21 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
 	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
 	run->opts.analysis.nvisitors = 2;
+	pg_run_mark(run, PG_STAGE_SETUP);
 	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine,
 				   &run->opts.analysis, &run->result)) < 0)
 		return err;
+	pg_run_mark(run, PG_STAGE_ANALYSIS);
 	report_config_change(run);
 	/* stages after the rules: tests, coverage, stakes (with the config
 	 * applied: run->opts, not the caller's opts) */
 	if ((err = pg_coverage_stage_finish(run->coverage, &run->result)) < 0)
 		return err;
+	pg_run_mark(run, PG_STAGE_TESTS);
 	search_notes(run->result.coverage);
 	if ((err = pg_stakes_stage_finish(run->stakes, run->repo, &run->result)) < 0)
 		return err;
+	pg_run_mark(run, PG_STAGE_STAKES);
 	/* the config's stricter gate for agent-written ranges; a flag still wins */
 	if (run->config.agents.fail_level_set && !opts->fail_level_set &&
 	    pg_stakes_agent_written(run->result.stakes) &&

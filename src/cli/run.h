@@ -47,6 +47,8 @@ typedef struct pg_run_opts {
 	bool no_cache;            /* --no-cache: no mentions cache in the git dir */
 } pg_run_opts;
 
+#define PG_RUN_STAGES 5
+
 typedef struct pg_run {
 	pg_repo *repo;
 	pg_ruleset rules;
@@ -60,7 +62,18 @@ typedef struct pg_run {
 	uint64_t progress_shown; /* pg_time_usec() of the last progress line */
 	struct pg_coverage_stage *coverage; /* the later stages, which look at */
 	struct pg_stakes_stage *stakes;     /* each file during the analysis */
+	uint64_t started_us;                /* pg_time_usec() at the start */
+	uint64_t stage_us[PG_RUN_STAGES];   /* wall time of each stage (-v) */
 } pg_run;
+
+/* The stages whose wall time -v prints (pg_run_print_timings); the
+ * caller's own steps after pg_run_execute (the report) go to the last. */
+enum { PG_STAGE_SETUP, PG_STAGE_ANALYSIS, PG_STAGE_TESTS, PG_STAGE_STAKES, PG_STAGE_REPORT };
+
+/* Add the time since the last mark to stage s. */
+void pg_run_mark(pg_run *run, int s);
+/* "prgate: time: setup 12 ms, analysis 4100 ms, ..." on stderr. */
+void pg_run_print_timings(const pg_run *run);
 
 void pg_run_opts_init(pg_run_opts *o);
 

@@ -67,6 +67,9 @@ expect_out_lacks() {
 expect_err_has() {
   if printf '%s' "$ERR" | grep -qF -- "$1"; then ok; else bad "$2: stderr lacks '$1'"; fi
 }
+expect_err_lacks() {
+  if printf '%s' "$ERR" | grep -qF -- "$1"; then bad "$2: stderr has '$1'"; else ok; fi
+}
 # expect_json PYTHON-EXPR DESC: evaluate with j = parsed stdout
 expect_json() {
   if printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" 2>"$TMP_ROOT/pyerr"; then

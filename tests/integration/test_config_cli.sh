@@ -74,6 +74,10 @@ expect_out_lacks "gate:" "check --quiet"
 run check -v --no-config HEAD~1..
 expect_err_has "prgate: configuration: none (--no-config)" "-v says which config"
 expect_err_has "prgate: range HEAD~1.." "-v says which range"
+expect_err_has "prgate: time: setup " "-v gives each stage's time"
+expect_err_has ", report " "... up to the report"
+run check --no-config HEAD~1..
+expect_err_lacks "prgate: time:" "not without -v"
 
 # --- paths are relative to the root, from a subdirectory and with -C ---
 cd web
