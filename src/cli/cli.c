@@ -1,5 +1,6 @@
 /* cli.c - the command table, global flags and exit codes. */
 #include "cli.h"
+#include "report/report.h"
 #include "version.h"
 
 #include <errno.h>
@@ -41,6 +42,14 @@ int pg_cli_fail(int err)
 	const char *msg = pg_error_last();
 	fprintf(stderr, "prgate: %s\n", msg && *msg ? msg : "unknown error");
 	return pg_cli_exit_code(err);
+}
+
+const pg_format *pg_cli_format_arg(const char *name)
+{
+	const pg_format *f = pg_format_find(name);
+	if (!f)
+		fprintf(stderr, "prgate: unknown format '%s' (expected %s)\n", name, pg_format_names());
+	return f;
 }
 
 int pg_cli_write_output(const char *path, const char *data, size_t len)

@@ -20,6 +20,9 @@ enum { PG_EXIT_OK = 0, PG_EXIT_GATE = 1, PG_EXIT_USAGE = 2, PG_EXIT_RUNTIME = 3 
 int pg_cli_exit_code(int err);
 /* Print "prgate: <message>" for the last error and return its exit code. */
 int pg_cli_fail(int err);
+/* The report format named by a -f argument, or NULL after saying which
+ * formats there are. */
+const struct pg_format *pg_cli_format_arg(const char *name);
 
 /* The commands: each is `int cmd_x(int argc, char **argv)` returning an exit code. */
 int pg_cmd_check(int argc, char **argv);

@@ -387,19 +387,15 @@ static int hook_run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+f:j:qvh", longopts, NULL)) != -1) {
-		int handled = pg_run_option(&opts, c == 'j' ? PG_OPT_JOBS : c == 'q' ? PG_OPT_QUIET
-								    : c == 'v' ? PG_OPT_VERBOSE : c,
-					    optarg);
+		int handled = pg_run_option(&opts, c, optarg);
 		if (handled < 0)
 			return pg_cli_fail(handled);
 		if (handled)
 			continue;
 		switch (c) {
 		case 'f':
-			if (!(pc.fmt = pg_format_find(optarg))) {
-				fprintf(stderr, "prgate: unknown format '%s' (expected %s)\n", optarg, pg_format_names());
+			if (!(pc.fmt = pg_cli_format_arg(optarg)))
 				return PG_EXIT_USAGE;
-			}
 			break;
 		case 'h': hook_usage(stdout); return 0;
 		default:

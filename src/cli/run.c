@@ -38,6 +38,8 @@ void pg_run_opts_init(pg_run_opts *o)
 int pg_run_option(pg_run_opts *o, int c, const char *arg)
 {
 	long n;
+	if (c == 'j' || c == 'q' || c == 'v')
+		c = c == 'j' ? PG_OPT_JOBS : c == 'q' ? PG_OPT_QUIET : PG_OPT_VERBOSE;
 	switch (c) {
 	case PG_OPT_FAIL_LEVEL: {
 		int s = pg_severity_parse(arg, true);

@@ -121,8 +121,9 @@ extern const char pg_run_options_help[];
 /* Progress is shown only for runs of at least this many files. */
 #define PG_RUN_PROGRESS_MIN_FILES 50
 
-/* Handle a shared option (-q and -v map to PG_OPT_QUIET/PG_OPT_VERBOSE). Returns 1 if handled, 0 if `c` is not a shared
- * option, or PG_EUSAGE (message set) when its value is bad. */
+/* Handle a shared option (-j, -q and -v are PG_OPT_JOBS, PG_OPT_QUIET and
+ * PG_OPT_VERBOSE). Returns 1 if handled, 0 if `c` is not a shared option,
+ * or PG_EUSAGE (message set) when its value is bad. */
 int pg_run_option(pg_run_opts *o, int c, const char *arg);
 
 /* Run the pipeline. Configuration: --config FILE, else with
