@@ -41,6 +41,7 @@ typedef struct pred {
 	char **need;
 	uint32_t need_count;
 	bool need_icase;
+	pg_litscan *need_scan; /* need[] searched together, for long node texts */
 } pred;
 
 /* pattern_info - what the engine knows of one pattern of a combined query. */
@@ -152,6 +153,7 @@ static void pred_dispose(pred *p)
 	for (i = 0; i < p->need_count; i++)
 		free(p->need[i]);
 	free(p->need);
+	pg_litscan_free(p->need_scan);
 }
 
 /* What a predicate tells of its capture's text when it holds: it contains
@@ -180,6 +182,13 @@ static void set_need(pred *p, const char *regex, uint32_t regex_len)
 	if (!p->need_count) {
 		pg_vec_dispose(&v);
 		p->need = NULL;
+		return;
+	}
+	if (p->op == P_MATCH || p->op == P_NOT_MATCH) {
+		p->need_scan = pg_litscan_new();
+		for (k = 0; k < p->need_count; k++)
+			pg_litscan_add(p->need_scan, p->need[k], strlen(p->need[k]), p->need_icase);
+		pg_litscan_build(p->need_scan);
 	}
 }
 
@@ -615,13 +624,16 @@ static bool structure_ok(const pg_rule *r, const TSLanguage *ts, void (*on_error
 /* Let the matcher test a pattern's single-capture predicates as the capture
  * is made, when it can (pg_qm_check_capture): a candidate that fails
  * `(#eq? @name "new")` is dropped before the rest of the pattern is tried,
- * and most candidates fail. */
+ * and most candidates fail. Only positive tests: most candidates pass a
+ * negative one (#not-match? @prev "<code-like comment>" on any node), so
+ * testing it early prunes nothing and runs it on every candidate, where
+ * after the match it runs on the few that have the rest of the pattern. */
 static void mark_early(lang_query *lq, uint32_t pattern_index, pattern_info *pi)
 {
 	uint32_t k;
 	for (k = 0; k < pi->pred_count; k++) {
 		pred *p = &pi->preds[k];
-		if (p->rhs_capture == UINT32_MAX)
+		if (p->rhs_capture == UINT32_MAX && (p->op == P_EQ || p->op == P_MATCH || p->op == P_ANY_OF))
 			p->early = pg_qm_check_capture(lq->qm, pattern_index, p->capture);
 	}
 }
@@ -941,13 +953,7 @@ static bool regex_search(const pred *p, pcre2_match_data *md, const char *s, uin
 
 static bool need_met(const pred *p, const char *s, uint32_t len)
 {
-	uint32_t k;
-	if (!p->need)
-		return true;
-	for (k = 0; k < p->need_count; k++)
-		if (pg_text_has_literal(s, len, p->need[k], strlen(p->need[k]), p->need_icase))
-			return true;
-	return false;
+	return !p->need_scan || pg_litscan_any(p->need_scan, s, len);
 }
 
 /* Does the text s[0, len) of a captured node pass p? For #eq? @a @b,

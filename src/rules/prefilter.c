@@ -23,7 +23,8 @@ static unsigned char fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
 }
 
-#define MAX_SET 16  /* strings in an exact or required set */
+#define MAX_SET 32  /* strings in an exact or required set */
+#define MAX_CROSS 16 /* strings a product may make */
 #define MAX_LEN 128 /* bytes in one of them */
 
 typedef struct sset {
@@ -131,7 +132,7 @@ static sset *sset_cross(const sset *a, const sset *b)
 {
 	sset *c;
 	uint32_t i, j;
-	if (!a || !b || (uint64_t)a->n * b->n > MAX_SET)
+	if (!a || !b || (uint64_t)a->n * b->n > MAX_CROSS)
 		return NULL;
 	c = sset_new();
 	for (i = 0; i < a->n; i++)
@@ -147,13 +148,70 @@ static sset *sset_cross(const sset *a, const sset *b)
 	return c;
 }
 
+/* Drop each string that contains another: as a requirement ("one of them
+ * occurs") the set means the same, and stays small. */
+static void sset_minimize(sset *set)
+{
+	uint32_t i = 0, j;
+	while (set && i < set->n) {
+		bool implied = false;
+		for (j = 0; j < set->n && !implied; j++)
+			implied = j != i && set->len[j] <= set->len[i] && memmem(set->s[i], set->len[i], set->s[j], set->len[j]);
+		if (implied) {
+			free(set->s[i]);
+			set->s[i] = set->s[set->n - 1];
+			set->len[i] = set->len[set->n - 1];
+			set->n--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* The longest string inside every string of set (of at least
+ * PG_PREFILTER_MIN_LITERAL bytes), into buf; its length, or 0. */
+static size_t common_part(const sset *set, char *buf)
+{
+	uint32_t i, k, shortest = 0;
+	size_t len, at;
+	for (i = 1; i < set->n; i++)
+		if (set->len[i] < set->len[shortest])
+			shortest = i;
+	if (set->len[shortest] > 32)
+		return 0;
+	for (len = set->len[shortest]; len >= PG_PREFILTER_MIN_LITERAL; len--)
+		for (at = 0; at + len <= set->len[shortest]; at++) {
+			const char *cand = set->s[shortest] + at;
+			for (k = 0; k < set->n; k++)
+				if (!memmem(set->s[k], set->len[k], cand, len))
+					break;
+			if (k == set->n) {
+				memcpy(buf, cand, len);
+				return len;
+			}
+		}
+	return 0;
+}
+
 /* What every match contains: the exact set when known and without the
- * empty string (else nothing can be required of it), or req. */
+ * empty string (else nothing can be required of it), or req; minimized,
+ * and a set of many strings that share a part (["'`]constructor["'`])
+ * becomes that part, so that unions stay small. */
 static sset *req_of(const info *in)
 {
+	sset *r = NULL;
+	char part[MAX_LEN];
+	size_t n;
 	if (in->exact)
-		return in->exact->n && sset_min_len(in->exact) > 0 ? sset_copy(in->exact) : NULL;
-	return sset_copy(in->req);
+		r = in->exact->n && sset_min_len(in->exact) > 0 ? sset_copy(in->exact) : NULL;
+	else
+		r = sset_copy(in->req);
+	sset_minimize(r);
+	if (r && r->n > 4 && (n = common_part(r, part)) > 0) {
+		sset_free(r);
+		r = sset_of(part, n);
+	}
+	return r;
 }
 
 /* The more selective of two requirements (its shortest literal longer);
@@ -600,21 +658,6 @@ static void push_icase(pg_vec *out, const char *s, size_t n)
 	*(char **)pg_vec_push(out) = lower;
 }
 
-bool pg_text_has_literal(const char *text, size_t len, const char *lit, size_t n, bool icase)
-{
-	size_t i;
-	if (!icase)
-		return n <= len && memmem(text, len, lit, n) != NULL;
-	for (i = 0; i + n <= len; i++) {
-		size_t k;
-		for (k = 0; k < n && fold((unsigned char)text[i + k]) == (unsigned char)lit[k]; k++)
-			;
-		if (k == n)
-			return true;
-	}
-	return false;
-}
-
 int pg_regex_literals(const char *re, size_t len, pg_vec *out, bool *icase)
 {
 	rparse rp = { re, re + len, false, false, 0 };
@@ -798,19 +841,27 @@ void pg_litscan_build(pg_litscan *ls)
 	ls->built = true;
 }
 
-/* The literals ending at text[end - 1], reached in state s. */
-static void report(const pg_litscan *ls, uint32_t s, const char *text, size_t end, uint8_t *found)
+/* The literals ending at text[end - 1], reached in state s (found NULL:
+ * only whether there is one). */
+static bool report(const pg_litscan *ls, uint32_t s, const char *text, size_t end, uint8_t *found)
 {
 	const lit *lits = ls->lits.items;
+	bool any = false;
 	for (;;) {
 		uint32_t id;
 		for (id = ls->out[s]; id; id = lits[id - 1].next_here) {
 			const lit *l = &lits[id - 1];
-			if (!found[id - 1] && (l->icase || memcmp(text + end - l->len, l->s, l->len) == 0))
+			if (found && found[id - 1])
+				continue;
+			if (l->icase || memcmp(text + end - l->len, l->s, l->len) == 0) {
+				if (!found)
+					return true;
 				found[id - 1] = 1;
+				any = true;
+			}
 		}
 		if (!ls->dict[s])
-			return;
+			return any;
 		s = ls->dict[s] - 1;
 	}
 }
@@ -828,4 +879,20 @@ void pg_litscan_run(const pg_litscan *ls, const char *text, size_t len, uint8_t 
 		if (ls->out[s] || ls->dict[s])
 			report(ls, s, text, i + 1, found);
 	}
+}
+
+bool pg_litscan_any(const pg_litscan *ls, const char *text, size_t len)
+{
+	const uint32_t *delta = ls->delta;
+	const uint8_t *cls = ls->cls;
+	uint32_t nclass = ls->nclass, s = 0;
+	size_t i;
+	if (!ls->built || !ls->lits.len)
+		return false;
+	for (i = 0; i < len; i++) {
+		s = delta[(size_t)s * nclass + cls[(unsigned char)text[i]]];
+		if ((ls->out[s] || ls->dict[s]) && report(ls, s, text, i + 1, NULL))
+			return true;
+	}
+	return false;
 }

@@ -40,9 +40,7 @@
  * empty). */
 int pg_regex_literals(const char *re, size_t len, pg_vec *out, bool *icase);
 
-/* Does text[0, len) contain lit[0, n) (icase: in any ASCII case; lit in
- * lower case)? */
-bool pg_text_has_literal(const char *text, size_t len, const char *lit, size_t n, bool icase);
+
 
 typedef struct pg_litscan pg_litscan;
 
@@ -56,5 +54,7 @@ void pg_litscan_build(pg_litscan *ls);
 /* found[id] = 1 for each literal that occurs in text[0, len) (found has
  * pg_litscan_count() bytes, cleared by the caller). Thread-safe. */
 void pg_litscan_run(const pg_litscan *ls, const char *text, size_t len, uint8_t *found);
+/* Does one of the literals occur in text[0, len)? (Stops at the first.) */
+bool pg_litscan_any(const pg_litscan *ls, const char *text, size_t len);
 
 #endif

@@ -15,6 +15,7 @@
 /* kid - a child of a node being matched, with its field. */
 typedef struct kid {
 	TSNode node;
+	TSSymbol sym;
 	TSFieldId field;
 	bool named;
 } kid;
@@ -145,6 +146,7 @@ static void push_kid(pg_qm_cursor *m, TSNode n, TSFieldId field)
 		m->kids = pg_realloc(m->kids, m->kids_cap * sizeof(kid));
 	}
 	m->kids[m->nkids].node = n;
+	m->kids[m->nkids].sym = ts_node_symbol(n);
 	m->kids[m->nkids].field = field;
 	m->kids[m->nkids].named = ts_node_is_named(n);
 	m->nkids++;
@@ -315,7 +317,7 @@ static int node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const 
 	size_t mark;
 	uint32_t i;
 	int r;
-	if (e->wild == W_NAMED ? !kd.named : (!e->wild && ts_node_symbol(kd.node) != e->symbol))
+	if (e->wild == W_NAMED ? !kd.named : (!e->wild && kd.sym != e->symbol))
 		return NONE;
 	if (e->field && kd.field != e->field)
 		return NONE;
@@ -559,12 +561,13 @@ static void try_pattern(const pg_qm *q, pg_qm_cursor *m, uint32_t pi, size_t ko,
 
 /* Try the patterns that may start at child j of [ko, ko + kn); with
  * seq_only, only the sibling sequences (the node lies outside the ranges,
- * its parent inside). What the attempts read stays (memo) until the walk
+ * its parent inside). `kid_bits`: of the node's children's types (see
+ * pattern.need_kids). What the attempts read stays (memo) until the walk
  * moves on. */
 static void visit(const pg_qm *q, pg_qm_cursor *m, size_t ko, uint32_t kn, uint32_t j, bool seq_only,
-		  pg_qm_cb cb, void *ctx)
+		  uint64_t kid_bits, pg_qm_cb cb, void *ctx)
 {
-	TSSymbol s = ts_node_symbol(m->kids[ko + j].node);
+	TSSymbol s = m->kids[ko + j].sym;
 	uint32_t slot = s < q->nsym ? s : q->nsym;
 	const uint32_t *a = q->by_sym + q->first[slot], *ae = q->by_sym + q->first[slot + 1];
 	const uint32_t *w = q->wild.items, *we = w + q->wild.len;
@@ -579,9 +582,12 @@ static void visit(const pg_qm *q, pg_qm_cursor *m, size_t ko, uint32_t kn, uint3
 			pi = *a++;
 			w++;
 		}
+		const pattern *pt = PG_VEC_AT(&q->patterns, pattern, pi);
 		if (m->enabled && !m->enabled[pi])
 			continue;
-		if (!seq_only || PG_VEC_AT(&q->patterns, pattern, pi)->root->kind == E_SEQ)
+		if ((pt->need_kids & kid_bits) != pt->need_kids)
+			continue;
+		if (!seq_only || pt->root->kind == E_SEQ)
 			try_pattern(q, m, pi, ko, kn, j, cb, ctx);
 	}
 }
@@ -618,8 +624,9 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 	f->n = 1;
 	f->i = 0;
 	while (m->frames.len) {
-		size_t ko, off = 0;
+		size_t ko, off = 0, x;
 		uint32_t kn, j, n = 0;
+		uint64_t bits = 0;
 		kid kd;
 		bool inside;
 		f = PG_VEC_AT(&m->frames, frame, m->frames.len - 1);
@@ -647,8 +654,10 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 		if (inside && ts_node_child_count(kd.node)) {
 			off = read_kids(m, kd.node, &n);
 			memo_put(m, kd.node, off, n);
+			for (x = off; x < off + n; x++)
+				bits |= (uint64_t)1 << (m->kids[x].sym & 63);
 		}
-		visit(q, m, ko, kn, j, !inside, cb, ctx);
+		visit(q, m, ko, kn, j, !inside, bits, cb, ctx);
 		if (n) {
 			f = pg_vec_push(&m->frames);
 			f->off = off;

@@ -520,6 +520,25 @@ static bool first_nodes(const elem *e, pg_vec *syms)
 	}
 }
 
+/* The child types a node pattern's children must include: its kids (and
+ * those of sibling groups among them) that occur at least once and name a
+ * type. */
+static uint64_t kid_bits(const elem *e)
+{
+	uint64_t bits = 0;
+	uint32_t i;
+	for (i = 0; i < e->nkids; i++) {
+		const elem *k = e->kids[i];
+		if (k->quant == Q_OPT || k->quant == Q_STAR)
+			continue;
+		if (k->kind == E_NODE && !k->wild)
+			bits |= (uint64_t)1 << (k->symbol & 63);
+		else if (k->kind == E_SEQ)
+			bits |= kid_bits(k);
+	}
+	return bits;
+}
+
 static void rebuild_dispatch(pg_qm *q)
 {
 	uint32_t nslots = q->nsym + 1, i, k, *fill;
@@ -528,7 +547,8 @@ static void rebuild_dispatch(pg_qm *q)
 	pg_vec_init(&syms, sizeof(TSSymbol));
 	q->wild.len = 0;
 	for (i = 0; i < q->patterns.len; i++) {
-		const pattern *pt = PG_VEC_AT(&q->patterns, pattern, i);
+		pattern *pt = PG_VEC_AT(&q->patterns, pattern, i);
+		pt->need_kids = pt->root->kind == E_NODE ? kid_bits(pt->root) : 0;
 		syms.len = 0;
 		if (first_nodes(pt->root, &syms)) {
 			*(uint32_t *)pg_vec_push(&q->wild) = i;

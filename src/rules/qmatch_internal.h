@@ -41,6 +41,9 @@ struct elem {
 
 typedef struct pattern {
 	elem *root;
+	/* bits (symbol % 64) of child types the root node must have: a node
+	 * whose children's bits lack one is not tried (0: no such need) */
+	uint64_t need_kids;
 	uint32_t start;
 	uint32_t pred_off, pred_len; /* in q->preds */
 } pattern;

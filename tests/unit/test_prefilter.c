@@ -181,6 +181,10 @@ static void litscan_finds_each_literal(void **state)
 	assert_int_equal(found[his], 0);
 	assert_int_equal(found[todo], 1);
 	assert_int_equal(found[loc], 0);
+	assert_true(pg_litscan_any(ls, text, strlen(text)));
+	assert_true(pg_litscan_any(ls, "my TODO list", 12));
+	assert_false(pg_litscan_any(ls, "Location t0do", 13));
+	assert_false(pg_litscan_any(ls, "", 0));
 	/* a literal at the very end, and one cut off by it */
 	memset(found, 0, sizeof(found));
 	pg_litscan_run(ls, "xhis", 4, found);
