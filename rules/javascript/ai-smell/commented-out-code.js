@@ -34,7 +34,6 @@ function claim(handlers) {
   // ruleid: javascript/ai-smell/commented-out-code
   // dataPriv.set( this, "focus", ... )
   // dataPriv.set( this, "blur", ... )
-  // dataPriv.set( this, "click", ... )
   leverageNative(this, handlers);
 }
 
@@ -44,4 +43,16 @@ function styles(elem) {
   //   .css('filter') (IE 9 only, trac-12537)
   //   .css('--customProperty) (gh-3144)
   return getComputedStyle(elem);
+}
+
+function twoBlocks(x) {
+  // ruleid: javascript/ai-smell/commented-out-code
+  // const a = load(x);
+  // save(a);
+  run(x);
+  // a second block in the same body is found too
+  // ruleid: javascript/ai-smell/commented-out-code
+  // const b = load(x);
+  // save(b);
+  return x;
 }
