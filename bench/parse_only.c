@@ -6,8 +6,10 @@
  * modified .rs/.js/.mjs/.cjs/.jsx/.html blob from the object database, and
  * parse it with the same tree-sitter grammars, in parallel with one worker
  * per core (or -j N). No rules, no findings, no output but a summary line.
+ * -X FILE: leave out the paths listed in FILE, one per line (the benchmark
+ * passes the files prgate excludes, so that both parse the same files).
  *
- * usage: parse_only [-j N] [-C DIR] BASE..HEAD
+ * usage: parse_only [-j N] [-C DIR] [-X FILE] BASE..HEAD
  */
 #include <git2.h>
 #include <tree_sitter/api.h>
@@ -49,6 +51,34 @@ static const TSLanguage *(*lang_for(const char *path))(void)
 	if (!strcmp(dot, ".html") || !strcmp(dot, ".htm"))
 		return tree_sitter_html;
 	return NULL;
+}
+
+/* The lines of path (sorted, for bsearch), or none. */
+static char **read_list(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = strdup(line);
+	}
+	fclose(f);
+	return v;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void *worker(void *p)
@@ -104,7 +134,9 @@ static int tree_of(git_repository *repo, const char *rev, git_tree **out)
 
 int main(int argc, char **argv)
 {
-	const char *dir = ".", *range = NULL;
+	const char *dir = ".", *range = NULL, *skip_file = NULL;
+	char **skip = NULL;
+	size_t nskip = 0;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	git_repository *repo = NULL;
 	git_tree *a = NULL, *b = NULL;
@@ -117,17 +149,26 @@ int main(int argc, char **argv)
 	size_t i, n;
 	int t, opt;
 
-	while ((opt = getopt(argc, argv, "j:C:")) != -1) {
+	while ((opt = getopt(argc, argv, "j:C:X:")) != -1) {
 		if (opt == 'j')
 			jobs = strtol(optarg, NULL, 10);
 		else if (opt == 'C')
 			dir = optarg;
+		else if (opt == 'X')
+			skip_file = optarg;
 		else
 			return 2;
 	}
 	if (optind >= argc || !(dots = strstr(argv[optind], ".."))) {
-		fprintf(stderr, "usage: parse_only [-j N] [-C DIR] BASE..HEAD\n");
+		fprintf(stderr, "usage: parse_only [-j N] [-C DIR] [-X FILE] BASE..HEAD\n");
 		return 2;
+	}
+	if (skip_file) {
+		if (!(skip = read_list(skip_file, &nskip)) && access(skip_file, R_OK) != 0) {
+			fprintf(stderr, "parse_only: cannot read %s\n", skip_file);
+			return 2;
+		}
+		qsort(skip, nskip, sizeof(*skip), cmp_str);
 	}
 	range = argv[optind];
 	if (jobs < 1 || jobs > 64)
@@ -153,6 +194,8 @@ int main(int argc, char **argv)
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const TSLanguage *(*lang)(void) = lang_for(d->new_file.path);
 		if (d->status == GIT_DELTA_DELETED || !lang || (d->new_file.mode != GIT_FILEMODE_BLOB && d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+			continue;
+		if (nskip && bsearch(&d->new_file.path, skip, nskip, sizeof(*skip), cmp_str))
 			continue;
 		c.items[c.count].oid = d->new_file.id;
 		c.items[c.count].lang = lang;

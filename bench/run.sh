@@ -12,6 +12,9 @@
 #               over the same files checked out, same number of threads
 #   parse-only  bench/parse_only.c: read the same blobs through libgit2, parse them
 # and prints medians of wall time, peak RSS (/usr/bin/time -f %M) and the ratios.
+# The files prgate excludes by default (vendored, built, minified: one
+# prgate run lists them) are left out for ast-grep and parse-only too, so
+# that the three parse the same files.
 # Environment: BUILD_DIR (default build), PRGATE (default $BUILD_DIR/prgate).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +68,14 @@ for c in large small; do
   mkdir -p "$work/tree-$c"
   git -C "$repo" archive "$c" | tar -x -C "$work/tree-$c"
 done
+# the files prgate skips as excluded: out of the other tools' way too
+(cd "$repo" && "$prgate" check -f json --fail-level none "$LARGE_RANGE") |
+  "$py" -c 'import json,sys; [print(f["path"]) for f in json.load(sys.stdin)["files"] if f["skipped_reason"] == "excluded"]' \
+    >"$work/excluded.list"
+excluded_bytes=$(cd "$work/tree-large" && xargs -r -a "$work/excluded.list" stat -c %s -- | awk '{s += $1} END {print s + 0}')
+(cd "$work/tree-large" && xargs -r -a "$work/excluded.list" rm -f --)
+grep -vxF -f "$work/excluded.list" "$work/small.list" >"$work/small.list.kept" || true
+mv "$work/small.list.kept" "$work/small.list"
 if $have_sg; then
   "$here/astgrep/convert.py" "$src/rules" "$work/astgrep" >"$work/astgrep.log"
 fi
@@ -107,7 +118,7 @@ run_range() { # RANGE-NAME SPEC
       (cd "$work/tree-small" && measure ast-grep "$r" xargs -a "$work/small.list" "$sg" scan -c "$work/astgrep/sgconfig.yml" -j "$jobs" --json=stream)
     fi
   fi
-  (cd "$repo" && measure parse-only "$r" "$parse_only" -j "$jobs" "$spec")
+  (cd "$repo" && measure parse-only "$r" "$parse_only" -j "$jobs" -X "$work/excluded.list" "$spec")
 }
 
 # a warm-up run of each, not counted (page cache, lazy loading)
@@ -119,9 +130,10 @@ for ((i = 0; i < reps; i++)); do
   run_range small "$SMALL_RANGE"
 done
 
-"$py" - "$results" "$reps" "$mode" "$work" <<'PY'
+"$py" - "$results" "$reps" "$mode" "$work" "$excluded_bytes" <<'PY'
 import collections, os, platform, statistics, sys
-path, reps, mode, work = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+path, reps, mode, work, excluded_bytes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+excluded = sum(1 for l in open(os.path.join(work, "excluded.list")) if l.strip())
 env = dict(l.strip().split("=", 1) for l in open(os.path.join(work, "ranges.env")) if "=" in l)
 t, m = collections.defaultdict(list), collections.defaultdict(list)
 for line in open(path):
@@ -132,6 +144,8 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 print("machine: %s, %d cores, %s, load %.1f" % (cpu, os.cpu_count(), platform.platform(), os.getloadavg()[0]))
 print("corpus (%s): large %s files, %s bytes, largest file %s bytes; small %s files, %s lines"
       % (mode, env["LARGE_FILES"], env["LARGE_BYTES"], env["LARGE_MAX_FILE"], env["SMALL_FILES"], env["SMALL_LINES"]))
+print("left out for every tool (prgate's default excludes): %d files, %d bytes; measured: %d files, %d bytes"
+      % (excluded, excluded_bytes, int(env["LARGE_FILES"]) - excluded, int(env["LARGE_BYTES"]) - excluded_bytes))
 print("repetitions: %d, interleaved; times are medians" % reps)
 print("%-6s %-10s %10s %10s %10s %12s" % ("range", "tool", "median_ms", "min_ms", "max_ms", "peak_rss_kb"))
 for (r, name), v in sorted(t.items(), key=lambda kv: (kv[0][0], ["prgate", "prgate-cold", "ast-grep", "parse-only"].index(kv[0][1]))):

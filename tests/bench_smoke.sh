@@ -13,6 +13,7 @@ printf '%s\n' "$out"
 if [ $code -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: run.sh exited $code" >&2; fi
 check '^machine: .*[0-9]+ cores'
 check '^corpus \(smoke\): large [0-9]+ files, [0-9]+ bytes, largest file [0-9]+ bytes; small [0-9]+ files'
+check '^left out for every tool \(prgate.s default excludes\): [0-9]+ files, [0-9]+ bytes; measured: [0-9]+ files, [0-9]+ bytes$'
 check '^large  prgate +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+$'
 check '^large  parse-only +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+$'
 check '^small  prgate +[0-9.]+'
