@@ -207,7 +207,7 @@ static sset *req_of(const info *in)
 	else
 		r = sset_copy(in->req);
 	sset_minimize(r);
-	if (r && r->n > 4 && (n = common_part(r, part)) > 0) {
+	if (r && r->n > 8 && (n = common_part(r, part)) > 0) {
 		sset_free(r);
 		r = sset_of(part, n);
 	}
@@ -253,7 +253,7 @@ static info parse_alt(rparse *rp);
 /* A character class: its few characters, or unknown. */
 static info parse_class(rparse *rp)
 {
-	char chars[8];
+	char chars[16];
 	size_t n = 0;
 	bool known = true, first = true;
 	if (rp->p < rp->end && *rp->p == '^') {
@@ -303,7 +303,7 @@ static info parse_class(rparse *rp)
 		else
 			known = false;
 	}
-	if (known && n && n <= 4) {
+	if (known && n && n <= 8) {
 		info in = { sset_new(), NULL };
 		size_t i;
 		for (i = 0; i < n; i++)

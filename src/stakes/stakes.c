@@ -6,6 +6,7 @@
 #include "git/git.h"
 #include "lang/lang.h"
 #include "rules/engine.h"
+#include "rules/prefilter.h"
 
 #include <pcre2.h>
 #include <pthread.h>
@@ -41,6 +42,7 @@ typedef struct classifier {
 	bool engine_failed;
 	pcre2_code **re, **sec, **sec_end; /* per row, NULL when unused */
 	pcre2_code **pre; /* a line row's regex over the whole text (see scan_lines) */
+	pg_litscan **lits; /* the literals a line row's regex requires (prefilter.h), or NULL */
 	pcre2_match_data *md;
 	TSParser *parser;
 	TSQueryCursor *cursor;
@@ -84,6 +86,9 @@ static void classifier_dispose(classifier *c)
 	}
 	free(c->re);
 	free(c->pre);
+	for (i = 0; c->lits && i < pg_signal_row_count; i++)
+		pg_litscan_free(c->lits[i]);
+	free(c->lits);
 	free(c->sec);
 	free(c->sec_end);
 	pcre2_match_data_free(c->md);
@@ -105,6 +110,28 @@ static void on_engine_error(void *ctx, const char *msg)
 	pg_error_set(PG_ERROR, "%s", msg);
 }
 
+/* The literals one of which a text holds if the regex finds a line in it
+ * (prefilter.h): one automaton pass rules most texts out before the regex
+ * searches them. NULL when the regex requires none. */
+static pg_litscan *row_literals(const char *regex)
+{
+	pg_vec v;
+	bool icase;
+	size_t k;
+	pg_litscan *ls = NULL;
+	pg_vec_init(&v, sizeof(char *));
+	if (pg_regex_literals(regex, strlen(regex), &v, &icase)) {
+		ls = pg_litscan_new();
+		for (k = 0; k < v.len; k++)
+			pg_litscan_add(ls, *PG_VEC_AT(&v, char *, k), strlen(*PG_VEC_AT(&v, char *, k)), icase);
+		pg_litscan_build(ls);
+	}
+	for (k = 0; k < v.len; k++)
+		free(*PG_VEC_AT(&v, char *, k));
+	pg_vec_dispose(&v);
+	return ls;
+}
+
 static int classifier_init(classifier *c)
 {
 	size_t i, nq = 0;
@@ -117,6 +144,7 @@ static int classifier_init(classifier *c)
 	c->sec = pg_calloc(pg_signal_row_count, sizeof(*c->sec));
 	c->sec_end = pg_calloc(pg_signal_row_count, sizeof(*c->sec_end));
 	c->pre = pg_calloc(pg_signal_row_count, sizeof(*c->pre));
+	c->lits = pg_calloc(pg_signal_row_count, sizeof(*c->lits));
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		if (row->match == SIG_QUERY) {
@@ -148,6 +176,8 @@ static int classifier_init(classifier *c)
 			classifier_dispose(c);
 			return PG_ERROR;
 		}
+		if (c->pre[i])
+			c->lits[i] = row_literals(row->pattern);
 	}
 	c->md = pcre2_match_data_create(8, NULL);
 	c->parser = ts_parser_new();
@@ -387,6 +417,8 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 		/* Most files have no line of most rows: one search of the whole
 		 * text says so. A line's match is also one in the whole text
 		 * (^ $ at lines; no signal regex looks behind or past a line). */
+		if (cl->lits[i] && !pg_litscan_any(cl->lits[i], content, content_len))
+			continue;
 		if (cl->pre[i] && pcre2_match(cl->pre[i], (PCRE2_SPTR)content, content_len, 0, 0, md, NULL) < 0)
 			continue;
 		for (ln = 0; ln < lines.count; ln++) {
