@@ -65,7 +65,7 @@ struct pg_qm_cursor {
 	size_t nseen;   /* its slots, a power of two */
 	memo memo[MEMO_SLOTS];
 	uint32_t gen, memo_used;
-	bool fields;      /* read the children's field ids */
+	const pg_qm *q;   /* of the exec under way */
 	uint32_t pattern; /* the pattern being tried */
 	pg_qm_check check;
 	void *check_ctx;
@@ -168,9 +168,13 @@ static void memo_put(pg_qm_cursor *m, TSNode n, size_t off, uint32_t count)
 }
 
 /* Push the children of n on kids; returns where they start. */
-static size_t read_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
+/* Read the children of n (of type sym), with their field ids when a
+ * pattern matches children of that type with a field. */
+static size_t read_kids(pg_qm_cursor *m, TSNode n, TSSymbol sym, uint32_t *count)
 {
 	size_t off = m->nkids;
+	const pg_qm *q = m->q;
+	bool fields = q->uses_fields && (q->field_any || q->field_parent[sym < q->nsym ? sym : q->nsym]);
 	if (!m->cur_live) {
 		m->cur = ts_tree_cursor_new(n);
 		m->cur_live = true;
@@ -180,7 +184,7 @@ static size_t read_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
 	if (ts_tree_cursor_goto_first_child(&m->cur)) {
 		do {
 			push_kid(m, ts_tree_cursor_current_node(&m->cur),
-				 m->fields ? ts_tree_cursor_current_field_id(&m->cur) : 0);
+				 fields ? ts_tree_cursor_current_field_id(&m->cur) : 0);
 		} while (ts_tree_cursor_goto_next_sibling(&m->cur));
 	}
 	*count = (uint32_t)(m->nkids - off);
@@ -190,7 +194,7 @@ static size_t read_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
 /* The children of n for a match attempt: read once per node while the
  * patterns at one walked node are tried. Reading counts towards the
  * attempt's step limit. */
-static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
+static size_t fill_kids(pg_qm_cursor *m, TSNode n, TSSymbol sym, uint32_t *count)
 {
 	size_t h = ((uintptr_t)n.id >> 4) & (MEMO_SLOTS - 1), probe, off;
 	for (probe = 0; probe < MEMO_SLOTS; probe++, h = (h + 1) & (MEMO_SLOTS - 1)) {
@@ -202,7 +206,7 @@ static size_t fill_kids(pg_qm_cursor *m, TSNode n, uint32_t *count)
 			return e->off;
 		}
 	}
-	off = read_kids(m, n, count);
+	off = read_kids(m, n, sym, count);
 	m->steps += *count;
 	memo_put(m, n, off, *count);
 	return off;
@@ -336,7 +340,7 @@ static int node_at(pg_qm_cursor *m, const elem *e, size_t ko, uint32_t j, const 
 	}
 	if (e->nkids || e->anchor_last) {
 		uint32_t kn;
-		size_t kko = fill_kids(m, kd.node, &kn);
+		size_t kko = fill_kids(m, kd.node, kd.sym, &kn);
 		kont done = elem_kont(kids_done_k, k, e, kko, kn, (int32_t)j);
 		if (m->steps > MAX_STEPS) {
 			m->aborted = true;
@@ -612,7 +616,7 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 	frame *f;
 	if (ts_node_is_null(root) || !q->patterns.len || (ranges && !count))
 		return;
-	m->fields = q->uses_fields;
+	m->q = q;
 	m->check = check;
 	m->check_ctx = ctx;
 	m->gave_up = 0;
@@ -652,7 +656,7 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 		m->gen++;
 		m->memo_used = 0;
 		if (inside && ts_node_child_count(kd.node)) {
-			off = read_kids(m, kd.node, &n);
+			off = read_kids(m, kd.node, kd.sym, &n);
 			memo_put(m, kd.node, off, n);
 			for (x = off; x < off + n; x++)
 				bits |= (uint64_t)1 << (m->kids[x].sym & 63);

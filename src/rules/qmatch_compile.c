@@ -539,6 +539,40 @@ static uint64_t kid_bits(const elem *e)
 	return bits;
 }
 
+/* Does the child structure of e (its kids, through groups and
+ * alternatives, not into other nodes) name a field? */
+static bool kids_use_field(const elem *e)
+{
+	uint32_t i;
+	for (i = 0; i < e->nkids; i++) {
+		const elem *k = e->kids[i];
+		if (k->field || (k->kind != E_NODE && kids_use_field(k)))
+			return true;
+	}
+	return false;
+}
+
+/* Mark the node types whose children some element matches with a field
+ * (all types, for a wildcard or a top-level sibling sequence). */
+static void mark_field_parents(pg_qm *q, const elem *e, bool top)
+{
+	uint32_t i;
+	if (top && e->field)
+		q->field_any = true; /* a field of the walked node itself: any parent */
+	if (e->kind == E_NODE) {
+		if (kids_use_field(e)) {
+			if (e->wild)
+				q->field_any = true;
+			else
+				q->field_parent[e->symbol < q->nsym ? e->symbol : q->nsym] = 1;
+		}
+	} else if (top && kids_use_field(e)) {
+		q->field_any = true; /* siblings of the walk: any parent */
+	}
+	for (i = 0; i < e->nkids; i++)
+		mark_field_parents(q, e->kids[i], top && e->kind != E_NODE);
+}
+
 static void rebuild_dispatch(pg_qm *q)
 {
 	uint32_t nslots = q->nsym + 1, i, k, *fill;
@@ -546,9 +580,13 @@ static void rebuild_dispatch(pg_qm *q)
 	size_t total = 0;
 	pg_vec_init(&syms, sizeof(TSSymbol));
 	q->wild.len = 0;
+	free(q->field_parent);
+	q->field_parent = pg_calloc(nslots, 1);
+	q->field_any = false;
 	for (i = 0; i < q->patterns.len; i++) {
 		pattern *pt = PG_VEC_AT(&q->patterns, pattern, i);
 		pt->need_kids = pt->root->kind == E_NODE ? kid_bits(pt->root) : 0;
+		mark_field_parents(q, pt->root, true);
 		syms.len = 0;
 		if (first_nodes(pt->root, &syms)) {
 			*(uint32_t *)pg_vec_push(&q->wild) = i;
@@ -631,6 +669,7 @@ void pg_qm_free(pg_qm *q)
 	pg_vec_dispose(&q->wild);
 	free(q->first);
 	free(q->by_sym);
+	free(q->field_parent);
 	free(q);
 }
 

@@ -63,6 +63,10 @@ struct pg_qm {
 	 * by_sym[first[s] .. first[s + 1]) (ERROR is slot nsym); patterns that
 	 * may start at any node are `wild`. Rebuilt after each pg_qm_add. */
 	bool uses_fields; /* some pattern names a field: read children's fields */
+	/* ... of the nodes of which types (slot as in `first`): those a pattern
+	 * matches children of with a field; `field_any`: of every node */
+	uint8_t *field_parent;
+	bool field_any;
 	uint32_t nsym;
 	uint32_t *first;
 	uint32_t *by_sym;
