@@ -34,6 +34,7 @@ typedef struct pred {
 	char *str;
 	uint32_t str_len;
 	pcre2_code *re;
+	char *re_src; /* the regex's text (for the prefilter) */
 	_Atomic(pcre2_code *) jit;
 	atomic_uint uses;
 	char **any;
@@ -143,6 +144,7 @@ static void pred_dispose(pred *p)
 {
 	uint32_t i;
 	free(p->str);
+	free(p->re_src);
 	if (p->re)
 		pcre2_code_free(p->re);
 	if (atomic_load(&p->jit))
@@ -156,17 +158,52 @@ static void pred_dispose(pred *p)
 	pg_litscan_free(p->need_scan);
 }
 
+/* need_memo - a regex's literals, worked out once per engine build (the
+ * packs repeat their long regexes in several patterns). */
+typedef struct need_memo {
+	const char *src;
+	pg_vec lits; /* char * */
+	bool icase;
+} need_memo;
+
+static const need_memo *regex_needs(pg_vec *memos, const char *src)
+{
+	need_memo *m;
+	size_t i;
+	for (i = 0; i < memos->len; i++)
+		if (strcmp(PG_VEC_AT(memos, need_memo, i)->src, src) == 0)
+			return PG_VEC_AT(memos, need_memo, i);
+	m = pg_vec_push(memos);
+	m->src = src;
+	pg_vec_init(&m->lits, sizeof(char *));
+	pg_regex_literals(src, strlen(src), &m->lits, &m->icase);
+	return m;
+}
+
+static void memos_dispose(pg_vec *memos)
+{
+	size_t i, k;
+	for (i = 0; i < memos->len; i++) {
+		need_memo *m = PG_VEC_AT(memos, need_memo, i);
+		for (k = 0; k < m->lits.len; k++)
+			free(*PG_VEC_AT(&m->lits, char *, k));
+		pg_vec_dispose(&m->lits);
+	}
+	pg_vec_dispose(memos);
+}
+
 /* What a predicate tells of its capture's text when it holds: it contains
  * one of need[] (prefilter.h); for a #not-match?, when it does not hold. */
-static void set_need(pred *p, const char *regex, uint32_t regex_len)
+static void set_need(pred *p, pg_vec *memos)
 {
 	pg_vec v;
 	uint32_t k;
 	pg_vec_init(&v, sizeof(char *));
-	if (getenv("PRGATE_NO_PREFILTER")) {
-		/* the reference for tests and measurements: no prefilter */
-	} else if (p->op == P_MATCH || p->op == P_NOT_MATCH) {
-		pg_regex_literals(regex, regex_len, &v, &p->need_icase);
+	if (p->op == P_MATCH || p->op == P_NOT_MATCH) {
+		const need_memo *m = regex_needs(memos, p->re_src);
+		for (k = 0; k < m->lits.len; k++)
+			*(char **)pg_vec_push(&v) = pg_strdup(*PG_VEC_AT(&m->lits, char *, k));
+		p->need_icase = m->icase;
 	} else if (p->op == P_EQ && p->str && p->str_len && strlen(p->str) == p->str_len) {
 		*(char **)pg_vec_push(&v) = pg_strdup(p->str);
 	} else if (p->op == P_ANY_OF) {
@@ -296,7 +333,7 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 			}
 			if (p.op == P_MATCH && p.capture == match_capture && info->narrow < 0)
 				info->narrow = (int)preds.len;
-			set_need(&p, s, nlen);
+			p.re_src = pg_strndup(s, nlen);
 		} else {
 			uint32_t k;
 			p.any = pg_calloc(argc, sizeof(char *));
@@ -312,8 +349,6 @@ static int compile_predicates(const lang_query *q, uint32_t pi, pattern_info *in
 				p.any[p.any_count++] = pg_strndup(s, nlen);
 			}
 		}
-		if (p.op == P_EQ || p.op == P_ANY_OF)
-			set_need(&p, NULL, 0);
 		*(pred *)pg_vec_push(&preds) = p;
 	}
 	info->preds = preds.items;
@@ -644,7 +679,16 @@ static void mark_early(lang_query *lq, uint32_t pattern_index, pattern_info *pi)
 static void build_prefilter(lang_query *lq)
 {
 	uint32_t i, k, j;
-	pg_litscan *ls = pg_litscan_new();
+	pg_litscan *ls;
+	pg_vec memos;
+	if (getenv("PRGATE_NO_PREFILTER"))
+		return; /* the reference for tests and measurements */
+	pg_vec_init(&memos, sizeof(need_memo));
+	for (i = 0; i < lq->pattern_count; i++)
+		for (k = 0; lq->patterns[i].rule && k < lq->patterns[i].pred_count; k++)
+			set_need(&lq->patterns[i].preds[k], &memos);
+	memos_dispose(&memos);
+	ls = pg_litscan_new();
 	for (i = 0; i < lq->pattern_count; i++) {
 		pattern_info *pi = &lq->patterns[i];
 		pg_vec need;

@@ -194,24 +194,44 @@ static size_t common_part(const sset *set, char *buf)
 }
 
 /* What every match contains: the exact set when known and without the
- * empty string (else nothing can be required of it), or req; minimized,
- * and a set of many strings that share a part (["'`]constructor["'`])
- * becomes that part, so that unions stay small. */
+ * empty string (else nothing can be required of it), or req. */
 static sset *req_of(const info *in)
 {
-	sset *r = NULL;
+	if (in->exact)
+		return in->exact->n && sset_min_len(in->exact) > 0 ? sset_copy(in->exact) : NULL;
+	return sset_copy(in->req);
+}
+
+/* Make a requirement smaller without weakening it much: minimized, and a
+ * set of many strings that share a part (["'`]constructor["'`]) becomes
+ * that part. */
+static void shrink(sset **r)
+{
 	char part[MAX_LEN];
 	size_t n;
-	if (in->exact)
-		r = in->exact->n && sset_min_len(in->exact) > 0 ? sset_copy(in->exact) : NULL;
-	else
-		r = sset_copy(in->req);
-	sset_minimize(r);
-	if (r && r->n > 8 && (n = common_part(r, part)) > 0) {
-		sset_free(r);
-		r = sset_of(part, n);
+	sset_minimize(*r);
+	if (*r && (*r)->n > 8 && (n = common_part(*r, part)) > 0) {
+		sset_free(*r);
+		*r = sset_of(part, n);
 	}
-	return r;
+}
+
+/* The union of two requirements (consumes both), each shrunk first; NULL
+ * (nothing required) when it does not fit. */
+static sset *req_union(sset *a, sset *b)
+{
+	sset *u;
+	if (!a || !b) {
+		sset_free(a);
+		sset_free(b);
+		return NULL;
+	}
+	shrink(&a);
+	shrink(&b);
+	u = sset_union(a, b);
+	sset_free(a);
+	sset_free(b);
+	return u;
 }
 
 /* The more selective of two requirements (its shortest literal longer);
@@ -626,9 +646,13 @@ static info parse_alt(rparse *rp)
 		u.exact = sset_union(acc.exact, b.exact);
 		ra = req_of(&acc);
 		rb = req_of(&b);
-		u.req = u.exact ? NULL : sset_union(ra, rb);
-		sset_free(ra);
-		sset_free(rb);
+		if (u.exact) {
+			u.req = NULL;
+			sset_free(ra);
+			sset_free(rb);
+		} else {
+			u.req = req_union(ra, rb);
+		}
 		info_free(&acc);
 		info_free(&b);
 		acc = u;
@@ -671,6 +695,7 @@ int pg_regex_literals(const char *re, size_t len, pg_vec *out, bool *icase)
 	info_free(&top);
 	if (!req)
 		return 0;
+	shrink(&req);
 	for (i = 0; i < req->n; i++) {
 		if (rp.icase)
 			push_icase(out, req->s[i], req->len[i]);
