@@ -288,13 +288,19 @@ static info parse_class(rparse *rp)
 		if (c == ']' && !first)
 			break;
 		first = false;
-		if (c == '[' && rp->p < rp->end && *rp->p == ':') { /* [:alpha:] */
-			const char *close = memchr(rp->p, ']', (size_t)(rp->end - rp->p));
-			if (!close)
-				return fail(rp);
-			rp->p = close + 1;
-			known = false;
-			continue;
+		if (c == '[' && rp->p < rp->end && *rp->p == ':') {
+			/* [:alpha:] or [:^alpha:]; any other "[:" is two
+			 * characters of the class, as PCRE2 reads it */
+			const char *q = rp->p + 1;
+			if (q < rp->end && *q == '^')
+				q++;
+			while (q < rp->end && *q >= 'a' && *q <= 'z')
+				q++;
+			if (q + 1 < rp->end && q > rp->p + 1 && q[0] == ':' && q[1] == ']') {
+				rp->p = q + 2;
+				known = false;
+				continue;
+			}
 		}
 		if (c == '\\') {
 			if (rp->p >= rp->end)

@@ -88,6 +88,9 @@ static void literals_of_rule_regexes(void **state)
 	EXPECT_REQ("(foo)?b", "b");
 	/* a back-reference: text unknown, the rest still counts */
 	EXPECT_REQ("(a)\\1xyz", "xyz");
+	EXPECT_REQ("x[[:alpha:]]yz", "yz");
+	EXPECT_REQ("su[[:\"]|abcd", "abcd|su\"|su:|su[");
+	EXPECT_REQ("x[[:^digit:]_]+yz", "yz");
 	EXPECT_REQ("(?m)(?:\\A|^(?!//).*\\n)[ \\t]*\\K//[ \\t]*(?:let|var)\\b", "let|var");
 }
 
@@ -106,6 +109,10 @@ static void regexes_that_require_nothing(void **state)
 	EXPECT_REQ("(unclosed", "");
 	EXPECT_REQ("[a-z]+", "");
 	EXPECT_REQ("(?i)sks", "");             /* nothing left between k and s */
+	/* "[:" not followed by a class name is two characters of the class,
+	 * so the "||" after this class is still an empty alternative (found
+	 * by fuzz_regex: the class was read up to the next ']') */
+	EXPECT_REQ("su[:\"][[:\"]?|{99[:\"c'`]||x", "");
 }
 
 /* The requirement holds: every string a regex finds a match in contains a
