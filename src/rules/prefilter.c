@@ -756,6 +756,9 @@ struct pg_litscan {
 	uint8_t cls[256]; /* folded byte -> class (0: in no literal) */
 	pg_vec trie;      /* uint32_t[nclass] per state while building */
 	uint32_t *delta;  /* after build: nstates * nclass */
+	/* the scan's table: per state and class, (next state * nclass) << 1,
+	 * the low bit set when a literal may end in that state */
+	uint32_t *step;
 	uint32_t nstates;
 	uint32_t *out;    /* per state: first literal ending there + 1, or 0 */
 	uint32_t *dict;   /* per state: nearest state on its fail chain with out, + 1 */
@@ -780,6 +783,7 @@ void pg_litscan_free(pg_litscan *ls)
 	pg_vec_dispose(&ls->lits);
 	pg_vec_dispose(&ls->trie);
 	free(ls->delta);
+	free(ls->step);
 	free(ls->out);
 	free(ls->dict);
 	free(ls);
@@ -869,6 +873,11 @@ void pg_litscan_build(pg_litscan *ls)
 	free(fail_);
 	free(queue);
 	ls->nstates = nstates;
+	ls->step = pg_malloc((size_t)nstates * ls->nclass * sizeof(uint32_t));
+	for (i = 0; i < (size_t)nstates * ls->nclass; i++) {
+		uint32_t t = ls->delta[i];
+		ls->step[i] = (t * ls->nclass) << 1 | (ls->out[t] || ls->dict[t] ? 1u : 0u);
+	}
 	ls->built = true;
 }
 
@@ -897,32 +906,34 @@ static bool report(const pg_litscan *ls, uint32_t s, const char *text, size_t en
 	}
 }
 
+/* The scan: one table step per byte; e is (state * nclass) << 1 | may-end. */
 void pg_litscan_run(const pg_litscan *ls, const char *text, size_t len, uint8_t *found)
 {
-	const uint32_t *delta = ls->delta;
+	const uint32_t *step = ls->step;
 	const uint8_t *cls = ls->cls;
-	uint32_t nclass = ls->nclass, s = 0;
-	size_t i;
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	uint32_t e = 0;
 	if (!ls->built || !ls->lits.len)
 		return;
-	for (i = 0; i < len; i++) {
-		s = delta[(size_t)s * nclass + cls[(unsigned char)text[i]]];
-		if (ls->out[s] || ls->dict[s])
-			report(ls, s, text, i + 1, found);
+	for (; p < end; p++) {
+		e = step[(e >> 1) + cls[*p]];
+		if (e & 1)
+			report(ls, (e >> 1) / ls->nclass, text, (size_t)(p - (const unsigned char *)text) + 1, found);
 	}
 }
 
 bool pg_litscan_any(const pg_litscan *ls, const char *text, size_t len)
 {
-	const uint32_t *delta = ls->delta;
+	const uint32_t *step = ls->step;
 	const uint8_t *cls = ls->cls;
-	uint32_t nclass = ls->nclass, s = 0;
-	size_t i;
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	uint32_t e = 0;
 	if (!ls->built || !ls->lits.len)
 		return false;
-	for (i = 0; i < len; i++) {
-		s = delta[(size_t)s * nclass + cls[(unsigned char)text[i]]];
-		if ((ls->out[s] || ls->dict[s]) && report(ls, s, text, i + 1, NULL))
+	for (; p < end; p++) {
+		e = step[(e >> 1) + cls[*p]];
+		if ((e & 1) && report(ls, (e >> 1) / ls->nclass, text,
+				      (size_t)(p - (const unsigned char *)text) + 1, NULL))
 			return true;
 	}
 	return false;
