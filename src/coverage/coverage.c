@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PARSE_TIMEOUT_US (5u * 1000 * 1000)
-
 double pg_coverage_percent(uint32_t covered, uint32_t executable)
 {
 	return executable ? 100.0 * (double)covered / (double)executable : 100.0;
@@ -64,11 +62,12 @@ void pg_cov_parse(cov_ctx *c, TSParser *parser, pg_source *src, const char *path
 void pg_cov_parse_from(cov_ctx *c, TSParser *parser, pg_source *src, const char *path, const char *text,
 		       size_t len, const pg_lang *lang, const pg_source *head, const pg_file *f)
 {
+	/* the run's parse budget (--parse-timeout), as for the analysis */
+	uint64_t budget = c->aopts ? c->aopts->parse_timeout_us : 0;
 	if (head && f && f->hunks)
-		pg_source_parse_from(src, path, text, len, lang, parser, PARSE_TIMEOUT_US, head, f->hunks,
-				     f->hunk_count);
+		pg_source_parse_from(src, path, text, len, lang, parser, budget, head, f->hunks, f->hunk_count);
 	else
-		pg_source_parse(src, path, text, len, lang, parser, PARSE_TIMEOUT_US);
+		pg_source_parse(src, path, text, len, lang, parser, budget);
 	pg_source_mark_test_file(src, pg_cov_is_test_path(c, path));
 }
 

@@ -503,8 +503,9 @@ bool pg_cov_units_wanted(const pg_file *f)
 	const pg_lang *lang;
 	if (f->status == PG_FILE_UNCHANGED)
 		return false;
-	if (f->skip_reason && strcmp(f->skip_reason, "excluded") == 0)
-		return false; /* no findings in excluded files */
+	if (f->skip_reason && (strcmp(f->skip_reason, "excluded") == 0 || strcmp(f->skip_reason, "parse-timeout") == 0 ||
+			       strcmp(f->skip_reason, "time-limit") == 0))
+		return false; /* no findings in excluded files; no second try at a file over the budget */
 	if (f->status == PG_FILE_ADDED) /* a new test file with .only or skipped tests */
 		return f->lang && f->lang->test_node;
 	lang = pg_lang_for_path(f->old_path ? f->old_path : f->path);

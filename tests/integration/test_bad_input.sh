@@ -64,6 +64,14 @@ commit deep
 run check -f json --parse-timeout 1 HEAD~1..
 file_field '"deep.js"' skipped_reason '"parse-timeout"' "nested code: parse timeout"
 expect_sentinel s2.js "nested"
+# ... and no later stage parses it again without the budget: a test file
+# over the budget gets no test findings (it.only was found by a second,
+# unbudgeted parse in the coverage stage)
+{ printf "it.only('x', () => {});\nconst y = "; for i in $(seq 1 30000); do printf '['; done; for i in $(seq 1 30000); do printf ']'; done; printf ';\n'; } > deep.test.js
+commit "deep test"
+run check -f json --parse-timeout 1 HEAD~1..
+file_field '"deep.test.js"' skipped_reason '"parse-timeout"' "a test file over the budget"
+expect_json "[f['rule'] for f in j['findings'] if f['path']=='deep.test.js']==[]" "no second parse of a file over the budget"
 
 # a node with 65,536 children or more: libtree-sitter 0.20.7 keeps the count
 # in 16 bits and freeing such a tree aborted the run (exit 134); the
