@@ -113,6 +113,8 @@ static void regexes_that_require_nothing(void **state)
 	 * so the "||" after this class is still an empty alternative (found
 	 * by fuzz_regex: the class was read up to the next ']') */
 	EXPECT_REQ("su[:\"][[:\"]?|{99[:\"c'`]||x", "");
+	/* a comment group: the quantifier after it applies to the 's' */
+	EXPECT_REQ("abcs(?#c)*", "");
 }
 
 /* The requirement holds: every string a regex finds a match in contains a
