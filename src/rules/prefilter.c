@@ -660,16 +660,17 @@ static info parse_alt(rparse *rp)
 	return acc;
 }
 
-/* Under (?i), PCRE2 in UTF mode also matches 'k' with the Kelvin sign and
- * 's' with the long s: an ASCII-folded search for them could miss a
- * match. Keep the longest piece between them (a part of every match). */
+/* Under (?i), PCRE2 in UTF mode also matches 'k' with the Kelvin sign,
+ * 's' with the long s, and a non-ASCII letter with its other case: an
+ * ASCII-folded search for those could miss a match. Keep the longest piece
+ * between them (a part of every match). */
 static void push_icase(pg_vec *out, const char *s, size_t n)
 {
 	size_t i, start = 0, bs = 0, bl = 0;
 	char *lower;
 	for (i = 0; i <= n; i++) {
 		char c = i < n ? (char)(s[i] | ((s[i] >= 'A' && s[i] <= 'Z') ? 0x20 : 0)) : 'k';
-		if (c == 'k' || c == 's') {
+		if (c == 'k' || c == 's' || (unsigned char)c >= 0x80) {
 			if (i - start > bl)
 				bs = start, bl = i - start;
 			start = i + 1;

@@ -83,6 +83,7 @@ static void literals_of_rule_regexes(void **state)
 	EXPECT_REQ("(?i)todo", "i:todo");
 	EXPECT_REQ("(?i)^(fixme|todo)\\b", "i:fixme|todo");
 	EXPECT_REQ("(?i)password", "i:word");
+	EXPECT_REQ("(?i)xcaf\xc3\xa9 au lait", "i: au lait"); /* 'é' also matches 'É' */
 	/* short ones too: the engine decides where they are worth a check */
 	EXPECT_REQ("^\\{\\s*\\}$", "{");
 	EXPECT_REQ("(foo)?b", "b");
