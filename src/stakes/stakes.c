@@ -46,6 +46,10 @@ typedef struct classifier {
 	pcre2_match_data *md;
 	TSParser *parser;
 	TSQueryCursor *cursor;
+	/* the findings of `indexed` by path (see index_findings), or none */
+	const pg_result *indexed;
+	struct path_ref *by_path;
+	size_t nby_path;
 } classifier;
 
 /* Compile a signal regex, JIT-compiled (PRGATE_NO_JIT=1: not, for
@@ -85,6 +89,7 @@ static void classifier_dispose(classifier *c)
 		pcre2_code_free(c->pre ? c->pre[i] : NULL);
 	}
 	free(c->re);
+	free(c->by_path);
 	free(c->pre);
 	for (i = 0; c->lits && i < pg_signal_row_count; i++)
 		pg_litscan_free(c->lits[i]);
@@ -576,11 +581,63 @@ static uint32_t counted_total(const file_ctx *fc)
 	return n;
 }
 
+/* path_ref - a finding by its path, for finding a file's in a sorted array
+ * (a scan of every finding for every file was quadratic: 7.8 million
+ * string comparisons on the benchmark's large range). */
+typedef struct path_ref {
+	const char *path;
+	size_t index;
+} path_ref;
+
+static int path_ref_cmp(const void *a, const void *b)
+{
+	const path_ref *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : (x->index < y->index ? -1 : x->index > y->index);
+}
+
+/* Index r's findings by path, for other_stage_signals. */
+static void index_findings(classifier *cl, const pg_result *r)
+{
+	size_t i;
+	free(cl->by_path);
+	cl->by_path = pg_malloc((r->findings.len ? r->findings.len : 1) * sizeof(path_ref));
+	cl->nby_path = r->findings.len;
+	for (i = 0; i < r->findings.len; i++) {
+		cl->by_path[i].path = PG_VEC_AT(&r->findings, pg_finding, i)->path;
+		cl->by_path[i].index = i;
+	}
+	qsort(cl->by_path, cl->nby_path, sizeof(path_ref), path_ref_cmp);
+	cl->indexed = r;
+}
+
+/* The findings of r in path, in their order: [*first, *first + return). */
+static size_t findings_in(const classifier *cl, const pg_result *r, const char *path, size_t *first)
+{
+	size_t lo = 0, hi = cl->nby_path, n = 0;
+	if (cl->indexed != r)
+		return (*first = 0, SIZE_MAX); /* not indexed: every finding */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(cl->by_path[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < cl->nby_path && strcmp(cl->by_path[lo + n].path, path) == 0)
+		n++;
+	*first = lo;
+	return n;
+}
+
 static void other_stage_signals(file_ctx *fc, const pg_result *r, bool no_tests_changed)
 {
 	const pg_file *f = fc->f;
-	size_t i;
-	for (i = 0; r && i < r->findings.len; i++) {
+	size_t k, first = 0, n = r ? findings_in(fc->cl, r, f->path, &first) : 0;
+	if (n == SIZE_MAX)
+		n = r->findings.len;
+	for (k = 0; k < n; k++) {
+		size_t i = fc->cl->indexed == r ? fc->cl->by_path[first + k].index : k;
 		const pg_finding *fd = PG_VEC_AT(&r->findings, pg_finding, i);
 		if (fd->suppressed || strcmp(fd->path, f->path) != 0)
 			continue;
@@ -1130,6 +1187,7 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	pg_vec_init(&st->review_order, sizeof(pg_stakes_order));
 	pg_vec_init(&st->commits, sizeof(pg_stakes_commit));
 	untested = no_tests_changed(r, opts);
+	index_findings(&s->cl, r);
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
 		const file_scan *scan = i < s->nslots && s->seen[i] ? &s->scans[i] : NULL;
