@@ -722,13 +722,6 @@ static void build_prefilter(lang_query *lq)
 	}
 	pg_litscan_build(ls);
 	lq->lits = ls;
-	if (getenv("PG_DEBUG_PF")) {
-		uint32_t n = 0;
-		for (i = 0; i < lq->pattern_count; i++)
-			if (lq->patterns[i].need_len) n++;
-			else if (lq->patterns[i].rule) fprintf(stderr, "  no need: %s #%u\n", lq->patterns[i].rule->id, i);
-		fprintf(stderr, "prefilter %s: %u of %u patterns, %zu literals\n", lq->lang->name, n, lq->pattern_count, pg_litscan_count(ls));
-	}
 }
 
 /* The patterns that can match a document with these literals in it. */
