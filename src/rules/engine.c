@@ -221,12 +221,8 @@ static void set_need(pred *p, pg_vec *memos)
 		p->need = NULL;
 		return;
 	}
-	if (p->op == P_MATCH || p->op == P_NOT_MATCH) {
-		p->need_scan = pg_litscan_new();
-		for (k = 0; k < p->need_count; k++)
-			pg_litscan_add(p->need_scan, p->need[k], strlen(p->need[k]), p->need_icase);
-		pg_litscan_build(p->need_scan);
-	}
+	if (p->op == P_MATCH || p->op == P_NOT_MATCH)
+		p->need_scan = pg_litscan_of(p->need, p->need_count, p->need_icase);
 }
 
 /* Put the string comparisons before the regexes (keeping each group's

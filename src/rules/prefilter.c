@@ -751,15 +751,11 @@ typedef struct lit {
 
 struct pg_litscan {
 	pg_vec lits; /* lit */
-	/* the trie, then the automaton: state x class -> state */
 	uint32_t nclass;
 	uint8_t cls[256]; /* folded byte -> class (0: in no literal) */
-	pg_vec trie;      /* uint32_t[nclass] per state while building */
-	uint32_t *delta;  /* after build: nstates * nclass */
-	/* the scan's table: per state and class, (next state * nclass) << 1,
-	 * the low bit set when a literal may end in that state */
+	/* the automaton, for the scan: per state and class, (next state *
+	 * nclass) << 1, the low bit set when a literal may end in that state */
 	uint32_t *step;
-	uint32_t nstates;
 	uint32_t *out;    /* per state: first literal ending there + 1, or 0 */
 	uint32_t *dict;   /* per state: nearest state on its fail chain with out, + 1 */
 	bool built;
@@ -781,8 +777,6 @@ void pg_litscan_free(pg_litscan *ls)
 	for (i = 0; i < ls->lits.len; i++)
 		free(PG_VEC_AT(&ls->lits, lit, i)->s);
 	pg_vec_dispose(&ls->lits);
-	pg_vec_dispose(&ls->trie);
-	free(ls->delta);
 	free(ls->step);
 	free(ls->out);
 	free(ls->dict);
@@ -806,6 +800,16 @@ uint32_t pg_litscan_add(pg_litscan *ls, const char *s, size_t len, bool icase)
 	return (uint32_t)(ls->lits.len - 1);
 }
 
+pg_litscan *pg_litscan_of(char *const *lits, size_t n, bool icase)
+{
+	pg_litscan *ls = pg_litscan_new();
+	size_t k;
+	for (k = 0; k < n; k++)
+		pg_litscan_add(ls, lits[k], strlen(lits[k]), icase);
+	pg_litscan_build(ls);
+	return ls;
+}
+
 size_t pg_litscan_count(const pg_litscan *ls)
 {
 	return ls->lits.len;
@@ -813,7 +817,7 @@ size_t pg_litscan_count(const pg_litscan *ls)
 
 void pg_litscan_build(pg_litscan *ls)
 {
-	uint32_t *fail_, *queue, qh = 0, qt = 0, s, c, nstates = 1, cap = 1;
+	uint32_t *delta, *fail_, *queue, qh = 0, qt = 0, s, c, nstates = 1, cap = 1;
 	size_t i, k;
 	/* classes: the folded bytes the literals use */
 	memset(ls->cls, 0, sizeof(ls->cls));
@@ -831,14 +835,14 @@ void pg_litscan_build(pg_litscan *ls)
 	for (i = 0; i < ls->lits.len; i++)
 		cap += PG_VEC_AT(&ls->lits, lit, i)->len;
 	/* the trie: delta[state * nclass + class], 0 = no edge yet */
-	ls->delta = pg_calloc((size_t)cap * ls->nclass, sizeof(uint32_t));
+	delta = pg_calloc((size_t)cap * ls->nclass, sizeof(uint32_t));
 	ls->out = pg_calloc(cap, sizeof(uint32_t));
 	ls->dict = pg_calloc(cap, sizeof(uint32_t));
 	for (i = 0; i < ls->lits.len; i++) {
 		lit *l = PG_VEC_AT(&ls->lits, lit, i);
 		s = 0;
 		for (k = 0; k < l->len; k++) {
-			uint32_t *edge = &ls->delta[(size_t)s * ls->nclass + ls->cls[(unsigned char)l->s[k]]];
+			uint32_t *edge = &delta[(size_t)s * ls->nclass + ls->cls[(unsigned char)l->s[k]]];
 			if (!*edge)
 				*edge = nstates++;
 			s = *edge;
@@ -850,7 +854,7 @@ void pg_litscan_build(pg_litscan *ls)
 	fail_ = pg_calloc(nstates, sizeof(uint32_t));
 	queue = pg_malloc(nstates * sizeof(uint32_t));
 	for (c = 0; c < ls->nclass; c++) {
-		uint32_t t = ls->delta[c];
+		uint32_t t = delta[c];
 		if (t) {
 			fail_[t] = 0;
 			queue[qt++] = t;
@@ -860,8 +864,8 @@ void pg_litscan_build(pg_litscan *ls)
 		s = queue[qh++];
 		ls->dict[s] = ls->out[fail_[s]] ? fail_[s] + 1 : ls->dict[fail_[s]];
 		for (c = 0; c < ls->nclass; c++) {
-			uint32_t *edge = &ls->delta[(size_t)s * ls->nclass + c];
-			uint32_t via = ls->delta[(size_t)fail_[s] * ls->nclass + c];
+			uint32_t *edge = &delta[(size_t)s * ls->nclass + c];
+			uint32_t via = delta[(size_t)fail_[s] * ls->nclass + c];
 			if (*edge) {
 				fail_[*edge] = via;
 				queue[qt++] = *edge;
@@ -872,12 +876,12 @@ void pg_litscan_build(pg_litscan *ls)
 	}
 	free(fail_);
 	free(queue);
-	ls->nstates = nstates;
 	ls->step = pg_malloc((size_t)nstates * ls->nclass * sizeof(uint32_t));
 	for (i = 0; i < (size_t)nstates * ls->nclass; i++) {
-		uint32_t t = ls->delta[i];
+		uint32_t t = delta[i];
 		ls->step[i] = (t * ls->nclass) << 1 | (ls->out[t] || ls->dict[t] ? 1u : 0u);
 	}
+	free(delta);
 	ls->built = true;
 }
 

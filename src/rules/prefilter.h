@@ -49,6 +49,8 @@ void pg_litscan_free(pg_litscan *ls);
 /* The id of the literal s[0, len) (len > 0), added unless it is there. */
 uint32_t pg_litscan_add(pg_litscan *ls, const char *s, size_t len, bool icase);
 size_t pg_litscan_count(const pg_litscan *ls);
+/* A built scan of the n literals (as pg_regex_literals gives them). */
+pg_litscan *pg_litscan_of(char *const *lits, size_t n, bool icase);
 /* Build the automaton: after the last add, before the first run. */
 void pg_litscan_build(pg_litscan *ls);
 /* found[id] = 1 for each literal that occurs in text[0, len) (found has

@@ -167,9 +167,9 @@ static void memo_put(pg_qm_cursor *m, TSNode n, size_t off, uint32_t count)
 	m->memo_used++;
 }
 
-/* Push the children of n on kids; returns where they start. */
-/* Read the children of n (of type sym), with their field ids when a
- * pattern matches children of that type with a field. */
+/* Push the children of n (of type sym) on kids, with their field ids when
+ * a pattern matches children of that type with a field; returns where
+ * they start. */
 static size_t read_kids(pg_qm_cursor *m, TSNode n, TSSymbol sym, uint32_t *count)
 {
 	size_t off = m->nkids;

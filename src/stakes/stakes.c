@@ -46,7 +46,8 @@ typedef struct classifier {
 	pcre2_match_data *md;
 	TSParser *parser;
 	TSQueryCursor *cursor;
-	/* the findings of `indexed` by path (see index_findings), or none */
+	/* the findings of `indexed` (its first nby_path) by path, made by
+	 * findings_in on first use */
 	const pg_result *indexed;
 	struct path_ref *by_path;
 	size_t nby_path;
@@ -125,12 +126,8 @@ static pg_litscan *row_literals(const char *regex)
 	size_t k;
 	pg_litscan *ls = NULL;
 	pg_vec_init(&v, sizeof(char *));
-	if (pg_regex_literals(regex, strlen(regex), &v, &icase)) {
-		ls = pg_litscan_new();
-		for (k = 0; k < v.len; k++)
-			pg_litscan_add(ls, *PG_VEC_AT(&v, char *, k), strlen(*PG_VEC_AT(&v, char *, k)), icase);
-		pg_litscan_build(ls);
-	}
+	if (pg_regex_literals(regex, strlen(regex), &v, &icase))
+		ls = pg_litscan_of(v.items, v.len, icase);
 	for (k = 0; k < v.len; k++)
 		free(*PG_VEC_AT(&v, char *, k));
 	pg_vec_dispose(&v);
@@ -596,7 +593,6 @@ static int path_ref_cmp(const void *a, const void *b)
 	return c ? c : (x->index < y->index ? -1 : x->index > y->index);
 }
 
-/* Index r's findings by path, for other_stage_signals. */
 static void index_findings(classifier *cl, const pg_result *r)
 {
 	size_t i;
@@ -611,12 +607,16 @@ static void index_findings(classifier *cl, const pg_result *r)
 	cl->indexed = r;
 }
 
-/* The findings of r in path, in their order: [*first, *first + return). */
-static size_t findings_in(const classifier *cl, const pg_result *r, const char *path, size_t *first)
+/* The findings of r in path, in their order: by_path[*first, *first +
+ * return). The index is made again when r is another result or has more
+ * findings than when it was made. */
+static size_t findings_in(classifier *cl, const pg_result *r, const char *path, size_t *first)
 {
-	size_t lo = 0, hi = cl->nby_path, n = 0;
-	if (cl->indexed != r)
-		return (*first = 0, SIZE_MAX); /* not indexed: every finding */
+	size_t lo, hi, n = 0;
+	if (cl->indexed != r || cl->nby_path != r->findings.len)
+		index_findings(cl, r);
+	lo = 0;
+	hi = cl->nby_path;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (strcmp(cl->by_path[mid].path, path) < 0)
@@ -634,12 +634,9 @@ static void other_stage_signals(file_ctx *fc, const pg_result *r, bool no_tests_
 {
 	const pg_file *f = fc->f;
 	size_t k, first = 0, n = r ? findings_in(fc->cl, r, f->path, &first) : 0;
-	if (n == SIZE_MAX)
-		n = r->findings.len;
 	for (k = 0; k < n; k++) {
-		size_t i = fc->cl->indexed == r ? fc->cl->by_path[first + k].index : k;
-		const pg_finding *fd = PG_VEC_AT(&r->findings, pg_finding, i);
-		if (fd->suppressed || strcmp(fd->path, f->path) != 0)
+		const pg_finding *fd = PG_VEC_AT(&r->findings, pg_finding, fc->cl->by_path[first + k].index);
+		if (fd->suppressed)
 			continue;
 		if (fd->rule->category == PG_CAT_SECURITY)
 			add_signal(fc->out, "security", fd->severity == PG_SEV_ERROR ? PG_TIER_HIGH : PG_TIER_MEDIUM,
@@ -1187,7 +1184,6 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	pg_vec_init(&st->review_order, sizeof(pg_stakes_order));
 	pg_vec_init(&st->commits, sizeof(pg_stakes_commit));
 	untested = no_tests_changed(r, opts);
-	index_findings(&s->cl, r);
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
 		const file_scan *scan = i < s->nslots && s->seen[i] ? &s->scans[i] : NULL;
