@@ -132,7 +132,10 @@ static void look(cov_ctx *c, const cov_io *io, const pg_file *f, const pg_source
 	}
 	if (fns && head && !head->timed_out)
 		pg_cov_functions_look(c, f, head, have_base ? &base : NULL, slot);
-	if (units && (have_base || f->status == PG_FILE_ADDED)) {
+	/* a side over the parse budget is unknown, not empty: comparing it
+	 * would call every test of the other side deleted or added */
+	if (units && (have_base || f->status == PG_FILE_ADDED) && !(have_base && base.timed_out) &&
+	    !(head && head->timed_out)) {
 		if (have_base)
 			pg_cov_units_collect(&base, &slot->base_units);
 		if (head) {

@@ -72,6 +72,14 @@ commit "deep test"
 run check -f json --parse-timeout 1 HEAD~1..
 file_field '"deep.test.js"' skipped_reason '"parse-timeout"' "a test file over the budget"
 expect_json "[f['rule'] for f in j['findings'] if f['path']=='deep.test.js']==[]" "no second parse of a file over the budget"
+# a test file whose base side is over the budget: its skipped test was
+# skipped before too, not "added but skipped" against an empty base
+{ printf "it.skip('stays skipped', () => {});\nconst y = "; for i in $(seq 1 30000); do printf '['; done; for i in $(seq 1 30000); do printf ']'; done; printf ';\n'; } > flat.test.js
+commit "a deep base"
+printf "it.skip('stays skipped', () => {});\nconst y = 1;\n" > flat.test.js
+commit "flattened"
+run check -f json --parse-timeout 1 HEAD~1..
+expect_json "[f['rule'] for f in j['findings'] if f['path']=='flat.test.js']==[]" "a base side over the budget is not compared"
 
 # a node with 65,536 children or more: libtree-sitter 0.20.7 keeps the count
 # in 16 bits and freeing such a tree aborted the run (exit 134); the
