@@ -80,12 +80,14 @@ typedef struct run_ctx {
 	size_t count;
 	size_t next;
 	size_t done;          /* files finished, for progress */
-	pthread_mutex_t lock; /* guards next, done and repository reads */
+	pthread_mutex_t lock; /* guards next, done and reads through `repo` */
 	bool deadline_hit;
 } run_ctx;
 
 struct pg_worker {
 	run_ctx *run;
+	struct pg_repo *repo; /* the worker's own handle, opened on first read */
+	bool repo_failed;     /* no own handle: read through run->repo */
 	TSParser *parser;
 	TSQueryCursor *cursor;
 	bool rules_ran; /* for the file being visited */
@@ -106,9 +108,23 @@ TSQueryCursor *pg_worker_cursor(pg_worker *w)
 	return w->cursor;
 }
 
+/* The worker's own repository handle (reads without the run's lock), or
+ * NULL when it could not be opened or the run has no repository. */
+static struct pg_repo *worker_repo(pg_worker *w)
+{
+	if (!w->repo && !w->repo_failed && w->run->repo && pg_repo_open_again(&w->repo, w->run->repo) < 0) {
+		pg_error_clear();
+		w->repo_failed = true;
+	}
+	return w->repo;
+}
+
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
 {
+	struct pg_repo *own = worker_repo(w);
 	char *text;
+	if (own)
+		return pg_repo_read_text(own, oid, w->run->opts->max_file_size, len);
 	pthread_mutex_lock(&w->run->lock);
 	text = pg_repo_read_text(w->run->repo, oid, w->run->opts->max_file_size, len);
 	pthread_mutex_unlock(&w->run->lock);
@@ -334,15 +350,20 @@ static uint32_t count_lines(const char *s, size_t n)
 	return s[n - 1] == '\n' ? c : c + 1;
 }
 
-static int load_content(run_ctx *run, pg_file *f)
+static int load_content(run_ctx *run, pg_worker *w, pg_file *f)
 {
+	struct pg_repo *own = worker_repo(w);
 	int err = 0;
 	if (f->content)
 		return 0;
-	pthread_mutex_lock(&run->lock);
-	err = pg_repo_read_blob(run->repo, f->new_oid, run->opts->max_file_size, &f->content,
-				&f->content_len);
-	pthread_mutex_unlock(&run->lock);
+	if (own) {
+		err = pg_repo_read_blob(own, f->new_oid, run->opts->max_file_size, &f->content, &f->content_len);
+	} else {
+		pthread_mutex_lock(&run->lock);
+		err = pg_repo_read_blob(run->repo, f->new_oid, run->opts->max_file_size, &f->content,
+					&f->content_len);
+		pthread_mutex_unlock(&run->lock);
+	}
 	if (err == PG_ELIMIT) {
 		f->skip_reason = "too-large";
 		return 0;
@@ -412,7 +433,7 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 		run->deadline_hit = true;
 		return;
 	}
-	if (load_content(run, f) < 0) {
+	if (load_content(run, w, f) < 0) {
 		f->skip_reason = "unreadable";
 		f->error = pg_strdup(pg_error_last());
 		return;
@@ -463,7 +484,7 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 static void *worker(void *p)
 {
 	run_ctx *run = p;
-	pg_worker w = { run, ts_parser_new(), ts_query_cursor_new(), false };
+	pg_worker w = { run, NULL, false, ts_parser_new(), ts_query_cursor_new(), false };
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&run->lock);
@@ -493,6 +514,7 @@ static void *worker(void *p)
 	}
 	ts_query_cursor_delete(w.cursor);
 	ts_parser_delete(w.parser);
+	pg_repo_free(w.repo);
 	return NULL;
 }
 

@@ -90,6 +90,25 @@ int pg_repo_open(pg_repo **out, const char *path)
 	return 0;
 }
 
+int pg_repo_open_again(pg_repo **out, const pg_repo *r)
+{
+	git_repository *repo = NULL;
+	pg_repo *again;
+	*out = NULL;
+	git_libgit2_init();
+	/* the git directory the first open found, with no search */
+	if (git_repository_open_ext(&repo, git_repository_path(r->repo), GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		int err = git_fail("cannot open repository again");
+		git_libgit2_shutdown();
+		return err;
+	}
+	again = pg_calloc(1, sizeof(*again));
+	again->repo = repo;
+	again->root = pg_strdup(r->root);
+	*out = again;
+	return 0;
+}
+
 void pg_repo_free(pg_repo *r)
 {
 	if (!r)

@@ -23,6 +23,10 @@ typedef struct pg_repo pg_repo;
  * (safe.directory). */
 int pg_repo_open(pg_repo **out, const char *path);
 void pg_repo_free(pg_repo *repo);
+/* A second handle on `repo`'s repository, for one thread: libgit2's
+ * objects must not be used by two threads at once, and reads through a
+ * handle of a thread's own need no lock. */
+int pg_repo_open_again(pg_repo **out, const pg_repo *repo);
 /* The work tree root with a trailing '/', or the git dir for bare repos. */
 const char *pg_repo_root(const pg_repo *repo);
 bool pg_repo_is_shallow(const pg_repo *repo);
