@@ -318,6 +318,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	stakes_opts.agent_trailers = run->config.agents.trailers;
 	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
 		return err;
+	pg_stakes_stage_start(run->stakes, run->repo, &run->result.range);
 	if ((err = pg_cli_build_engine(&run->engine, &run->rules, pg_stakes_stage_visitor(run->stakes)->rules,
 				       &bad_queries)) < 0)
 		return err;

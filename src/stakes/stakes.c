@@ -824,6 +824,19 @@ int pg_stakes_classify_file(const pg_file *f, const pg_line_range *ws_ranges, si
 	return err;
 }
 
+static void commits_dispose(pg_vec *commits)
+{
+	size_t i;
+	for (i = 0; i < commits->len; i++) {
+		pg_stakes_commit *c = PG_VEC_AT(commits, pg_stakes_commit, i);
+		free(c->author);
+		free(c->subject);
+		free(c->agent);
+		free(c->marker);
+	}
+	pg_vec_dispose(commits);
+}
+
 void pg_stakes_free(void *p)
 {
 	pg_stakes *s = p;
@@ -839,14 +852,7 @@ void pg_stakes_free(void *p)
 	for (i = 0; i < s->review_order.len; i++)
 		free(PG_VEC_AT(&s->review_order, pg_stakes_order, i)->reason);
 	pg_vec_dispose(&s->review_order);
-	for (i = 0; i < s->commits.len; i++) {
-		pg_stakes_commit *c = PG_VEC_AT(&s->commits, pg_stakes_commit, i);
-		free(c->author);
-		free(c->subject);
-		free(c->agent);
-		free(c->marker);
-	}
-	pg_vec_dispose(&s->commits);
+	commits_dispose(&s->commits);
 	free(s->advisory);
 	free(s->advisory_status);
 	free(s);
@@ -1064,6 +1070,17 @@ struct pg_stakes_stage {
 	int8_t *wanted;   /* stage_wants() of the file: 0 not asked yet, 1, -1 */
 	size_t nslots;
 	pg_file_visitor visitor;
+	/* the commit walk (provenance), when pg_stakes_stage_start() gave it
+	 * a thread and a repository handle of its own */
+	struct {
+		pthread_t thread;
+		bool running;
+		struct pg_repo *repo;
+		const pg_range *range;
+		pg_stakes out; /* commits, agent_lines, total_lines */
+		int err;
+		char *message; /* the thread's error message (pg_error is per thread) */
+	} walk;
 };
 
 /* Files the classification parses: changed, with a language and added lines,
@@ -1152,6 +1169,31 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 	return 0;
 }
 
+static void *walk_main(void *p)
+{
+	pg_stakes_stage *s = p;
+	s->walk.err = pg_stakes_provenance(s->walk.repo, s->walk.range, &s->opts, &s->walk.out);
+	if (s->walk.err < 0)
+		s->walk.message = pg_strdup(pg_error_last());
+	return NULL;
+}
+
+void pg_stakes_stage_start(pg_stakes_stage *s, struct pg_repo *repo, const pg_range *range)
+{
+	if (s->walk.repo || pg_repo_open_again(&s->walk.repo, repo) < 0) {
+		pg_error_clear(); /* finish walks the commits itself */
+		return;
+	}
+	s->walk.range = range;
+	pg_vec_init(&s->walk.out.commits, sizeof(pg_stakes_commit));
+	if (pthread_create(&s->walk.thread, NULL, walk_main, s) != 0) {
+		pg_repo_free(s->walk.repo);
+		s->walk.repo = NULL;
+		return;
+	}
+	s->walk.running = true;
+}
+
 const pg_file_visitor *pg_stakes_stage_visitor(pg_stakes_stage *s)
 {
 	return &s->visitor;
@@ -1167,6 +1209,12 @@ void pg_stakes_stage_free(pg_stakes_stage *s)
 	free(s->scans);
 	free(s->seen);
 	free(s->wanted);
+	if (s->walk.running)
+		pthread_join(s->walk.thread, NULL);
+	if (s->walk.repo)
+		commits_dispose(&s->walk.out.commits);
+	pg_repo_free(s->walk.repo);
+	free(s->walk.message);
 	classifier_dispose(&s->cl);
 	free(s);
 }
@@ -1198,7 +1246,20 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	}
 	range_reasons(st);
 	review_order(st);
-	err = pg_stakes_provenance(repo, &r->range, opts, st);
+	if (s->walk.running) { /* it ran beside the analysis and the above */
+		pthread_join(s->walk.thread, NULL);
+		s->walk.running = false;
+	}
+	if (s->walk.repo) {
+		st->commits = s->walk.out.commits;
+		st->agent_lines = s->walk.out.agent_lines;
+		st->total_lines = s->walk.out.total_lines;
+		pg_vec_init(&s->walk.out.commits, sizeof(pg_stakes_commit));
+		if ((err = s->walk.err) < 0)
+			pg_error_set(err, "%s", s->walk.message ? s->walk.message : "cannot walk the commits");
+	} else {
+		err = pg_stakes_provenance(repo, &r->range, opts, st);
+	}
 done:
 	if (err < 0) {
 		pg_stakes_free(st);

@@ -178,6 +178,11 @@ int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts
 typedef struct pg_stakes_stage pg_stakes_stage;
 int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts);
 const pg_file_visitor *pg_stakes_stage_visitor(pg_stakes_stage *s);
+/* Start walking the commits of `range` (provenance) on a thread of its own,
+ * with a repository handle of its own: the walk needs nothing from the
+ * analysis. `range` is borrowed until finish. Without it, or when no thread
+ * or handle can be had, finish walks them itself. */
+void pg_stakes_stage_start(pg_stakes_stage *s, struct pg_repo *repo, const pg_range *range);
 int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *r);
 void pg_stakes_stage_free(pg_stakes_stage *s);
 
