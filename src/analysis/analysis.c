@@ -664,8 +664,8 @@ static int add_unchanged(struct pg_repo *repo, const pg_range *range, const pg_d
 	return 0;
 }
 
-int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_ruleset *rules,
-		    const pg_engine *engine, const pg_analysis_opts *opts, pg_result *r)
+int pg_analysis_collect(struct pg_repo *repo, const pg_range *range, const pg_analysis_opts *opts,
+			pg_result *r)
 {
 	pg_diff_opts d = { opts->max_file_size, false, false, defer_load };
 	size_t i;
@@ -691,5 +691,12 @@ int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_rulese
 		else if (!f->lang)
 			f->skip_reason = "unsupported-language";
 	}
-	return pg_analysis_run_files(repo, rules, engine, opts, r);
+	return 0;
+}
+
+int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_ruleset *rules,
+		    const pg_engine *engine, const pg_analysis_opts *opts, pg_result *r)
+{
+	int err = pg_analysis_collect(repo, range, opts, r);
+	return err < 0 ? err : pg_analysis_run_files(repo, rules, engine, opts, r);
 }

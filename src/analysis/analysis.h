@@ -113,8 +113,14 @@ typedef struct pg_analysis_opts {
 void pg_analysis_opts_init(pg_analysis_opts *o);
 
 /* Collect the files of `range` into r->files (pg_repo_diff, or the whole head
- * tree for PG_FILTER_ALL), apply the path filters, and analyse each. Builtin
- * rules (suppression notes, limits) are looked up in `rules`. */
+ * tree for PG_FILTER_ALL) and apply the path filters: the first half of
+ * pg_analysis_run, which needs no engine (the engine can be built
+ * meanwhile). */
+int pg_analysis_collect(struct pg_repo *repo, const pg_range *range, const pg_analysis_opts *opts,
+			pg_result *r);
+
+/* pg_analysis_collect, then analyse each file. Builtin rules (suppression
+ * notes, limits) are looked up in `rules`. */
 int pg_analysis_run(struct pg_repo *repo, const pg_range *range, const pg_ruleset *rules,
 		    const pg_engine *engine, const pg_analysis_opts *opts, pg_result *r);
 

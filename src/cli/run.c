@@ -277,9 +277,24 @@ void pg_run_print_timings(const pg_run *run)
 	fputc('\n', stderr);
 }
 
+/* engine_build - the engine's compilation, run beside the diff. */
+typedef struct engine_build {
+	pg_task task;
+	pg_run *run;
+	int bad_queries;
+} engine_build;
+
+static int build_engine(void *p)
+{
+	engine_build *b = p;
+	return pg_cli_build_engine(&b->run->engine, &b->run->rules, pg_stakes_stage_visitor(b->run->stakes)->rules,
+				   &b->bad_queries);
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
-	int err, bad_queries = 0;
+	engine_build build = { 0 };
+	int err, build_err;
 	pg_stakes_opts stakes_opts = { 0 };
 	pg_coverage_opts cov;
 
@@ -319,23 +334,31 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
 		return err;
 	pg_stakes_stage_start(run->stakes, run->repo, &run->result.range);
-	if ((err = pg_cli_build_engine(&run->engine, &run->rules, pg_stakes_stage_visitor(run->stakes)->rules,
-				       &bad_queries)) < 0)
-		return err;
-	run->bad_rules += bad_queries;
-	/* the later stages look at each file while the analysis has it parsed */
 	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
 		return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
+	/* the engine compiles while the coverage reports are read and the
+	 * range is diffed: neither needs it */
+	build.run = run;
+	pg_task_start(&build.task, build_engine, &build);
+	/* the later stages look at each file while the analysis has it parsed */
 	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
 				  run->opts.min_diff_coverage, 0, run->opts.no_cache };
-	if ((err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov)) < 0)
+	err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov);
+	if (err == 0) {
+		run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
+		run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
+		run->opts.analysis.nvisitors = 2;
+		pg_run_mark(run, PG_STAGE_SETUP);
+		err = pg_analysis_collect(run->repo, &run->result.range, &run->opts.analysis, &run->result);
+	}
+	/* a rule that does not compile is reported first, as it was found first */
+	if ((build_err = pg_task_join(&build.task)) < 0)
+		return build_err;
+	run->bad_rules += build.bad_queries;
+	if (err < 0)
 		return err;
-	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
-	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
-	run->opts.analysis.nvisitors = 2;
-	pg_run_mark(run, PG_STAGE_SETUP);
-	if ((err = pg_analysis_run(run->repo, &run->result.range, &run->rules, run->engine,
-				   &run->opts.analysis, &run->result)) < 0)
+	if ((err = pg_analysis_run_files(run->repo, &run->rules, run->engine, &run->opts.analysis,
+					 &run->result)) < 0)
 		return err;
 	pg_run_mark(run, PG_STAGE_ANALYSIS);
 	report_config_change(run);

@@ -1073,13 +1073,11 @@ struct pg_stakes_stage {
 	/* the commit walk (provenance), when pg_stakes_stage_start() gave it
 	 * a thread and a repository handle of its own */
 	struct {
-		pthread_t thread;
+		pg_task task;
 		bool running;
 		struct pg_repo *repo;
 		const pg_range *range;
 		pg_stakes out; /* commits, agent_lines, total_lines */
-		int err;
-		char *message; /* the thread's error message (pg_error is per thread) */
 	} walk;
 };
 
@@ -1169,28 +1167,21 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 	return 0;
 }
 
-static void *walk_main(void *p)
+static int walk_commits(void *p)
 {
 	pg_stakes_stage *s = p;
-	s->walk.err = pg_stakes_provenance(s->walk.repo, s->walk.range, &s->opts, &s->walk.out);
-	if (s->walk.err < 0)
-		s->walk.message = pg_strdup(pg_error_last());
-	return NULL;
+	return pg_stakes_provenance(s->walk.repo, s->walk.range, &s->opts, &s->walk.out);
 }
 
 void pg_stakes_stage_start(pg_stakes_stage *s, struct pg_repo *repo, const pg_range *range)
 {
-	if (s->walk.repo || pg_repo_open_again(&s->walk.repo, repo) < 0) {
+	if (s->walk.running || pg_repo_open_again(&s->walk.repo, repo) < 0) {
 		pg_error_clear(); /* finish walks the commits itself */
 		return;
 	}
 	s->walk.range = range;
 	pg_vec_init(&s->walk.out.commits, sizeof(pg_stakes_commit));
-	if (pthread_create(&s->walk.thread, NULL, walk_main, s) != 0) {
-		pg_repo_free(s->walk.repo);
-		s->walk.repo = NULL;
-		return;
-	}
+	pg_task_start(&s->walk.task, walk_commits, s);
 	s->walk.running = true;
 }
 
@@ -1209,12 +1200,11 @@ void pg_stakes_stage_free(pg_stakes_stage *s)
 	free(s->scans);
 	free(s->seen);
 	free(s->wanted);
-	if (s->walk.running)
-		pthread_join(s->walk.thread, NULL);
-	if (s->walk.repo)
+	if (s->walk.running) {
+		pg_task_discard(&s->walk.task);
 		commits_dispose(&s->walk.out.commits);
+	}
 	pg_repo_free(s->walk.repo);
-	free(s->walk.message);
 	classifier_dispose(&s->cl);
 	free(s);
 }
@@ -1247,16 +1237,12 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	range_reasons(st);
 	review_order(st);
 	if (s->walk.running) { /* it ran beside the analysis and the above */
-		pthread_join(s->walk.thread, NULL);
+		err = pg_task_join(&s->walk.task);
 		s->walk.running = false;
-	}
-	if (s->walk.repo) {
 		st->commits = s->walk.out.commits;
 		st->agent_lines = s->walk.out.agent_lines;
 		st->total_lines = s->walk.out.total_lines;
 		pg_vec_init(&s->walk.out.commits, sizeof(pg_stakes_commit));
-		if ((err = s->walk.err) < 0)
-			pg_error_set(err, "%s", s->walk.message ? s->walk.message : "cannot walk the commits");
 	} else {
 		err = pg_stakes_provenance(repo, &r->range, opts, st);
 	}

@@ -509,6 +509,48 @@ uint64_t pg_time_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static void *task_main(void *p)
+{
+	pg_task *t = p;
+	if ((t->err = t->fn(t->arg)) < 0)
+		t->message = pg_strdup(pg_error_last());
+	return NULL;
+}
+
+void pg_task_start(pg_task *t, int (*fn)(void *arg), void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->thread, NULL, task_main, t) == 0) {
+		t->threaded = true;
+		return;
+	}
+	t->err = fn(arg); /* the message, if any, is already this thread's */
+}
+
+int pg_task_join(pg_task *t)
+{
+	if (t->threaded) {
+		pthread_join(t->thread, NULL);
+		t->threaded = false;
+		if (t->err < 0)
+			pg_error_set(t->err, "%s", t->message ? t->message : "");
+	}
+	free(t->message);
+	t->message = NULL;
+	return t->err;
+}
+
+void pg_task_discard(pg_task *t)
+{
+	if (t->threaded)
+		pthread_join(t->thread, NULL);
+	t->threaded = false;
+	free(t->message);
+	t->message = NULL;
+}
+
 char *pg_fingerprint(const char *rule_id, const char *path, const char *context, const char *text,
 		     size_t len)
 {

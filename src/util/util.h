@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <pthread.h>
 
 /* Error codes. Exit codes are mapped from these in src/cli/ only. */
 enum {
@@ -144,5 +145,24 @@ char *pg_utf8_sanitize(const char *s, size_t len);
 
 /* Monotonic clock in microseconds. */
 uint64_t pg_time_usec(void);
+
+/* pg_task - a function run on a thread of its own while the caller goes on,
+ * for a stage step that needs nothing from the steps it overlaps. start
+ * runs fn inline when no thread can be had; join waits for it and returns
+ * fn's result, with fn's error message set on the joining thread (the
+ * message is per thread). Join or discard every started task once. */
+typedef struct pg_task {
+	int (*fn)(void *arg);
+	void *arg;
+	int err;
+	char *message;
+	bool threaded;
+	pthread_t thread;
+} pg_task;
+void pg_task_start(pg_task *t, int (*fn)(void *arg), void *arg);
+int pg_task_join(pg_task *t);
+/* Join without taking the result (a run given up): the caller's error
+ * message stays. */
+void pg_task_discard(pg_task *t);
 
 #endif
