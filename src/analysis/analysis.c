@@ -77,8 +77,9 @@ typedef struct run_ctx {
 	const pg_engine *engine;
 	const pg_analysis_opts *opts;
 	file_job *jobs;
+	size_t *order; /* job indexes, largest file first */
 	size_t count;
-	size_t next;
+	size_t next;   /* into order */
 	size_t done;          /* files finished, for progress */
 	pthread_mutex_t lock; /* guards next, done and reads through `repo` */
 	bool deadline_hit;
@@ -488,7 +489,8 @@ static void *worker(void *p)
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&run->lock);
-		i = run->next++;
+		i = run->next < run->count ? run->order[run->next] : run->count;
+		run->next++;
 		pthread_mutex_unlock(&run->lock);
 		if (i >= run->count)
 			break;
@@ -569,6 +571,37 @@ static void cap_findings(const pg_analysis_opts *opts, const pg_ruleset *rules, 
 	pg_vec_dispose(&job->findings);
 }
 
+typedef struct sized_job {
+	size_t size, index;
+} sized_job;
+
+static int sized_cmp(const void *pa, const void *pb)
+{
+	const sized_job *a = pa, *b = pb;
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Largest file first: a large file taken last would leave the other
+ * workers idle while it is parsed. The output does not depend on the
+ * order (it is merged by index). */
+static void order_jobs(run_ctx *run)
+{
+	sized_job *v = pg_malloc((run->count ? run->count : 1) * sizeof(*v));
+	size_t i;
+	for (i = 0; i < run->count; i++) {
+		const pg_file *f = run->jobs[i].file;
+		v[i].size = f->content ? f->content_len : f->size;
+		v[i].index = i;
+	}
+	qsort(v, run->count, sizeof(*v), sized_cmp);
+	run->order = pg_malloc((run->count ? run->count : 1) * sizeof(size_t));
+	for (i = 0; i < run->count; i++)
+		run->order[i] = v[i].index;
+	free(v);
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -595,6 +628,7 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 		run.jobs[i].file = PG_VEC_AT(&r->files, pg_file, i);
 		pg_vec_init(&run.jobs[i].findings, sizeof(pg_finding));
 	}
+	order_jobs(&run);
 	for (i = 0; i < opts->nvisitors; i++)
 		if (opts->visitors[i]->begin)
 			opts->visitors[i]->begin(opts->visitors[i]->ctx, r);
@@ -621,6 +655,7 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 		cap_findings(opts, rules, &run.jobs[i], r);
 	}
 	pthread_mutex_destroy(&run.lock);
+	free(run.order);
 	free(run.jobs);
 	return 0;
 }

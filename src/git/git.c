@@ -507,6 +507,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 			}
 			git_odb_free(odb);
 		}
+		f->size = size;
 		if (opts->max_file_size && size > opts->max_file_size) {
 			f->skip_reason = "too-large";
 			return 0;

@@ -94,6 +94,9 @@ typedef struct pg_file {
 	unsigned char old_oid[20];
 	char *content;
 	size_t content_len;
+	/* The new blob's size in bytes when the diff read it or its header
+	 * (0: unknown): the analysis takes large files first. */
+	size_t size;
 	/* Statistics filled by analysis. */
 	uint32_t findings;
 	/* Match attempts a matcher limit stopped (hostile input: a node with
