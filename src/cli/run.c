@@ -291,9 +291,15 @@ static int build_engine(void *p)
 				   &b->bad_queries);
 }
 
+static int load_embedded_rules(void *rules)
+{
+	return rules ? pg_ruleset_add_embedded(rules) : 0;
+}
+
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
 	engine_build build = { 0 };
+	pg_task embedded;
 	int err, build_err;
 	pg_stakes_opts stakes_opts = { 0 };
 	pg_coverage_opts cov;
@@ -306,8 +312,15 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	run->opts = *opts;
 	run->result.fail_level = opts->fail_level;
 
-	if ((err = pg_repo_open(&run->repo, NULL)) < 0)
+	/* the embedded packs are read while libgit2 starts (it parses the
+	 * system's CA certificates) and the range and configuration are read:
+	 * they depend on neither */
+	pg_task_start(&embedded, load_embedded_rules, opts->no_default_rules ? NULL : &run->rules);
+	err = pg_repo_open(&run->repo, NULL);
+	if (err < 0) {
+		pg_task_discard(&embedded);
 		return err;
+	}
 	if (opts->range) {
 		run->result.range = *opts->range;
 		run->result.range.spec = pg_strdup(opts->range->spec ? opts->range->spec : "");
@@ -317,14 +330,18 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 		err = pg_repo_staged_range(run->repo, &run->result.range);
 	else
 		err = pg_repo_resolve_range(run->repo, opts->range_spec, &run->result.range, &run->notice);
-	if (err < 0)
-		return err;
 	/* stage: configuration (.prgate.yml); flags win over it */
-	if ((err = load_config(run, opts)) < 0)
+	if (err >= 0)
+		err = load_config(run, opts);
+	if (err < 0) {
+		pg_task_discard(&embedded);
+		return err;
+	}
+	if ((err = pg_task_join(&embedded)) < 0)
 		return err;
 	apply_config(run, opts);
-	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs,
-				     opts->no_default_rules, &run->bad_rules)) < 0)
+	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs, true,
+				     &run->bad_rules)) < 0)
 		return err;
 	pg_config_apply_rules(&run->config, &run->rules);
 	/* the stakes signals share the rules' query pass (and compilation) */
