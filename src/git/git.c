@@ -762,12 +762,12 @@ typedef struct walk_ctx {
 	void *ctx;
 	uint64_t deadline;
 	int err;
+	pg_buf path; /* reused: one allocation per walk, not per file */
 } walk_ctx;
 
 static int walk_cb(const char *root, const git_tree_entry *e, void *p)
 {
 	walk_ctx *w = p;
-	char *path;
 	int rc;
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
@@ -776,9 +776,12 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *p)
 		w->err = pg_error_set(PG_ELIMIT, "time limit reached while searching the tree");
 		return -1;
 	}
-	path = pg_printf_alloc("%s%s", root, git_tree_entry_name(e));
-	rc = w->on_file(w->ctx, path, git_tree_entry_id(e)->id);
-	free(path);
+	pg_buf_clear(&w->path);
+	if (pg_buf_puts(&w->path, root) < 0 || pg_buf_puts(&w->path, git_tree_entry_name(e)) < 0) {
+		w->err = pg_error_set(PG_ELIMIT, "path too long in the tree: %s", root);
+		return -1;
+	}
+	rc = w->on_file(w->ctx, w->path.ptr, git_tree_entry_id(e)->id);
 	return rc ? -1 : 0;
 }
 
@@ -787,7 +790,7 @@ int pg_repo_walk_tree(pg_repo *r, const char *rev_hex,
 		      uint64_t deadline)
 {
 	git_tree *tree = NULL;
-	walk_ctx w = { on_file, ctx, deadline, 0 };
+	walk_ctx w = { on_file, ctx, deadline, 0, { 0 } };
 	int err;
 	if (!rev_hex[0]) {
 		/* the index: write it as a tree in memory is not possible without
@@ -801,7 +804,9 @@ int pg_repo_walk_tree(pg_repo *r, const char *rev_hex,
 	}
 	if ((err = tree_of(r, rev_hex, &tree)) < 0)
 		return err;
+	pg_buf_init(&w.path, 0);
 	git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w);
+	pg_buf_dispose(&w.path);
 	git_tree_free(tree);
 	return w.err;
 }
