@@ -120,6 +120,11 @@ static struct pg_repo *worker_repo(pg_worker *w)
 	return w->repo;
 }
 
+struct pg_repo *pg_worker_repo(pg_worker *w)
+{
+	return worker_repo(w);
+}
+
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
 {
 	struct pg_repo *own = worker_repo(w);

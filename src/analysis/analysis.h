@@ -43,6 +43,9 @@ TSQueryCursor *pg_worker_cursor(pg_worker *w);
  * larger than the run's max_file_size, unreadable or binary (a NUL in its
  * first 8000 bytes). */
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len);
+/* The worker's own handle on the run's repository (for this thread only),
+ * or NULL when it has none. */
+struct pg_repo *pg_worker_repo(pg_worker *w);
 /* Did the engine's query pass (visitor rules included) run on the parse
  * being visited? */
 bool pg_worker_rules_ran(const pg_worker *w);

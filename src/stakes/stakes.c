@@ -488,6 +488,10 @@ typedef struct file_scan {
 	uint8_t *head;
 	uint32_t nlines;
 	pg_vec hits, qhits;
+	/* the added lines of the whitespace-blind diff, when ws_known */
+	pg_line_range *ws;
+	size_t ws_count;
+	bool ws_known;
 } file_scan;
 
 static uint32_t count_lines(const char *s, size_t n);
@@ -502,6 +506,7 @@ static void scan_init(file_scan *sc)
 static void scan_dispose(file_scan *sc)
 {
 	free(sc->head);
+	free(sc->ws);
 	hits_dispose(&sc->hits);
 	hits_dispose(&sc->qhits);
 	memset(sc, 0, sizeof(*sc));
@@ -1018,6 +1023,15 @@ static uint32_t count_lines(const char *s, size_t n)
 /* Classify one file of the range: read what it needs from the repository. */
 /* Classify one file of the range: `scan` from the analysis's visit, or
  * NULL to read the file here. */
+/* A modified file with added lines gets the whitespace-blind diff too
+ * (lines only re-indented or re-wrapped weigh less). */
+static bool wants_ws_diff(const pg_file *f, const file_scan *scan)
+{
+	static const unsigned char zero[20];
+	return scan->has_text && memcmp(f->old_oid, zero, 20) != 0 && f->added_count &&
+	       (f->status == PG_FILE_MODIFIED || f->status == PG_FILE_RENAMED);
+}
+
 static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file *f, bool untested,
 			    const pg_result *r, const pg_stakes_opts *opts, const file_scan *scan,
 			    pg_stakes_file *out)
@@ -1050,12 +1064,13 @@ static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file 
 		added[f->added_count - 1].end = scan->nlines ? scan->nlines : 1;
 		view.added = added;
 	}
-	if (scan->has_text && memcmp(f->old_oid, zero, 20) != 0 && f->added_count &&
-	    (f->status == PG_FILE_MODIFIED || f->status == PG_FILE_RENAMED)) {
-		if (pg_repo_diff_file_ignoring_ws(repo, f, &ws, &ws_count) == 0)
+	if (scan->ws_known) { /* the worker's visit diffed it */
+		err = classify(cl, &view, scan->ws, scan->ws_count, true, untested, r, opts, scan, out);
+	} else {
+		if (wants_ws_diff(f, scan) && pg_repo_diff_file_ignoring_ws(repo, f, &ws, &ws_count) == 0)
 			ws_known = true;
+		err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, scan, out);
 	}
-	err = classify(cl, &view, ws, ws_count, ws_known, untested, r, opts, scan, out);
 	free(ws);
 	free(added);
 	scan_dispose(&own);
@@ -1128,6 +1143,11 @@ static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_sour
 	if (!slot_wanted(s, index, f))
 		return;
 	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
+	/* here, in a worker, not in finish: it is a diff of two blobs */
+	if (wants_ws_diff(f, &s->scans[index]) && pg_worker_repo(w) &&
+	    pg_repo_diff_file_ignoring_ws(pg_worker_repo(w), f, &s->scans[index].ws, &s->scans[index].ws_count) == 0)
+		s->scans[index].ws_known = true;
+	pg_error_clear();
 	/* a file the rules skip: no query pass served us */
 	if (!pg_worker_rules_ran(w) && !lowered_by_path(&s->opts, f->path))
 		collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].qhits);
