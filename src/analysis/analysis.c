@@ -404,16 +404,47 @@ static void visit(run_ctx *run, file_job *job, const pg_source *src, pg_worker *
 		run->opts->visitors[i]->visit(run->opts->visitors[i]->ctx, index, job->file, src, w);
 }
 
+/* Why a file with no added line is left out (the added and context
+ * filters look at added lines only), or NULL. */
+static const char *no_lines_reason(const pg_analysis_opts *opts, const pg_file *f)
+{
+	if (f->added_count || opts->filter == PG_FILTER_ALL || opts->filter == PG_FILTER_FILE)
+		return NULL;
+	return f->mode_changed ? "mode-only" : f->status == PG_FILE_RENAMED ? "rename-only" : "no-added-lines";
+}
+
+/* The diff of a modified file the git stage left to its worker: its lines,
+ * and its content (read once). */
+static int resolve_lines(run_ctx *run, pg_worker *w, pg_file *f)
+{
+	pg_diff_opts d = { run->opts->max_file_size, false, true, NULL };
+	struct pg_repo *own = worker_repo(w);
+	int err;
+	if (own) {
+		err = pg_repo_load_lines(own, &d, f);
+	} else {
+		pthread_mutex_lock(&run->lock);
+		err = pg_repo_load_lines(run->repo, &d, f);
+		pthread_mutex_unlock(&run->lock);
+	}
+	if (err < 0)
+		return err;
+	if (!f->skip_reason)
+		f->skip_reason = no_lines_reason(run->opts, f);
+	return 0;
+}
+
 /* A file only later stages need (excluded from the rules): parse, visit. */
 static void parse_for_visitors(run_ctx *run, file_job *job, pg_worker *w)
 {
 	pg_file *f = job->file;
 	pg_source src;
-	size_t len;
-	char *text = pg_worker_read_blob(w, f->new_oid, &len);
-	if (!text)
+	size_t len = f->content_len;
+	char *text = f->content ? NULL : pg_worker_read_blob(w, f->new_oid, &len);
+	if (!text && !f->content)
 		return;
-	pg_source_parse(&src, f->path, text, len, f->lang, w->parser, run->opts->parse_timeout_us);
+	pg_source_parse(&src, f->path, text ? text : f->content, len, f->lang, w->parser,
+			run->opts->parse_timeout_us);
 	pg_source_mark_test_file(&src, pg_analysis_is_test_path(run->opts, f->path));
 	if (!src.timed_out)
 		visit(run, job, &src, w);
@@ -429,6 +460,11 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 	pg_vec spans;
 	size_t i;
 
+	if (f->lines_deferred && resolve_lines(run, w, f) < 0) {
+		f->skip_reason = "unreadable";
+		f->error = pg_strdup(pg_error_last());
+		return;
+	}
 	if (f->skip_reason || !f->lang) {
 		if (visitors_want(run, f))
 			parse_for_visitors(run, job, w);
@@ -665,7 +701,8 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 	return 0;
 }
 
-/* Files the workers will read anyway are not read by the git stage. */
+/* Files the workers will read anyway are not read (nor, when modified,
+ * diffed) by the git stage: the workers do it, in parallel. */
 static bool defer_load(const char *path)
 {
 	return pg_lang_for_path(path) != NULL;
@@ -724,11 +761,9 @@ int pg_analysis_collect(struct pg_repo *repo, const pg_range *range, const pg_an
 			f->skip_reason = "excluded";
 			continue;
 		}
-		if (f->added_count == 0 && opts->filter != PG_FILTER_ALL && opts->filter != PG_FILTER_FILE)
-			f->skip_reason = f->mode_changed ? "mode-only"
-					 : f->status == PG_FILE_RENAMED ? "rename-only"
-									: "no-added-lines";
-		else if (!f->lang)
+		if (f->lines_deferred)
+			continue; /* its worker diffs it (resolve_lines) */
+		if (!(f->skip_reason = no_lines_reason(opts, f)) && !f->lang)
 			f->skip_reason = "unsupported-language";
 	}
 	return 0;

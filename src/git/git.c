@@ -469,57 +469,27 @@ static void set_collected(pg_file *f, line_collector *lc)
 	f->lines_deleted = lc->deleted;
 }
 
-/* Fill a pg_file's lines and content from its delta. */
-static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *opts, pg_file *f)
+/* Read f's blobs and fill its lines (and its content, with
+ * opts->load_content): the second half of load_delta, and all of a file
+ * whose lines the diff deferred. */
+static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 {
 	char *new_text = NULL, *old_text = NULL;
 	size_t new_len = 0, old_len = 0;
 	git_blob *new_blob = NULL, *old_blob = NULL;
 	line_collector lc;
 	int err = 0;
+	static const unsigned char zero[20];
 	bool has_new = f->status != PG_FILE_DELETED;
-	bool has_old = f->status != PG_FILE_ADDED && !git_oid_is_zero(&d->old_file.id);
+	bool has_old = f->status != PG_FILE_ADDED && memcmp(f->old_oid, zero, 20) != 0;
 
 	pg_vec_init(&lc.ranges, sizeof(pg_line_range));
 	pg_vec_init(&lc.hunks, sizeof(pg_hunk));
 	/* exact hunks let later stages reparse the old side incrementally */
 	lc.hunks_wanted = !opts->ignore_whitespace;
 	lc.added = lc.deleted = 0;
-	if (f->new_mode == GIT_FILEMODE_COMMIT || f->old_mode == GIT_FILEMODE_COMMIT) {
-		f->skip_reason = "submodule";
-		return 0;
-	}
-	if (f->new_mode == GIT_FILEMODE_LINK || (!has_new && f->old_mode == GIT_FILEMODE_LINK)) {
-		f->skip_reason = "symlink";
-		return 0;
-	}
 	if (has_new) {
-		git_odb *odb;
-		size_t size = 0;
-		git_object_t type;
-		if (git_repository_odb(&odb, r->repo) == 0) {
-			if (git_odb_read_header(&size, &type, odb, &d->new_file.id) < 0) {
-				git_odb_free(odb);
-				char hex[41];
-				oid_hex(hex, &d->new_file.id);
-				return pg_error_set(PG_EGIT, "cannot read object %s for '%s': %s (is the repository corrupted?)",
-						    hex, f->path, git_error_last() ? git_error_last()->message : "missing");
-			}
-			git_odb_free(odb);
-		}
-		f->size = size;
-		if (opts->max_file_size && size > opts->max_file_size) {
-			f->skip_reason = "too-large";
-			return 0;
-		}
-		if (!has_old && !opts->load_content && opts->defer && opts->defer(f->path)) {
-			f->added = pg_malloc(sizeof(pg_line_range));
-			f->added[0].start = 1;
-			f->added[0].end = UINT32_MAX;
-			f->added_count = 1;
-			return 0;
-		}
-		if ((err = lookup_blob(r, d->new_file.id.id, 0, &new_blob)) < 0)
+		if ((err = lookup_blob(r, f->new_oid, 0, &new_blob)) < 0)
 			return err;
 		new_text = blob_copy(new_blob, &new_len);
 		if (pg_text_is_binary(new_text, new_len)) {
@@ -530,7 +500,7 @@ static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *o
 		}
 	}
 	if (has_old) {
-		if ((err = lookup_blob(r, d->old_file.id.id, opts->max_file_size ? opts->max_file_size * 4 : 0,
+		if ((err = lookup_blob(r, f->old_oid, opts->max_file_size ? opts->max_file_size * 4 : 0,
 				       &old_blob)) < 0) {
 			if (err != PG_ELIMIT) {
 				free(new_text);
@@ -582,6 +552,61 @@ done:
 	git_blob_free(new_blob);
 	git_blob_free(old_blob);
 	return err;
+}
+
+int pg_repo_load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
+{
+	f->lines_deferred = false;
+	return load_lines(r, opts, f);
+}
+
+/* Fill a pg_file's lines and content from its delta, or defer them to the
+ * reader (opts->defer). */
+static int load_delta(pg_repo *r, const git_diff_delta *d, const pg_diff_opts *opts, pg_file *f)
+{
+	bool has_new = f->status != PG_FILE_DELETED;
+	bool has_old = f->status != PG_FILE_ADDED && !git_oid_is_zero(&d->old_file.id);
+
+	if (f->new_mode == GIT_FILEMODE_COMMIT || f->old_mode == GIT_FILEMODE_COMMIT) {
+		f->skip_reason = "submodule";
+		return 0;
+	}
+	if (f->new_mode == GIT_FILEMODE_LINK || (!has_new && f->old_mode == GIT_FILEMODE_LINK)) {
+		f->skip_reason = "symlink";
+		return 0;
+	}
+	if (has_new) {
+		git_odb *odb;
+		size_t size = 0;
+		git_object_t type;
+		if (git_repository_odb(&odb, r->repo) == 0) {
+			if (git_odb_read_header(&size, &type, odb, &d->new_file.id) < 0) {
+				git_odb_free(odb);
+				char hex[41];
+				oid_hex(hex, &d->new_file.id);
+				return pg_error_set(PG_EGIT, "cannot read object %s for '%s': %s (is the repository corrupted?)",
+						    hex, f->path, git_error_last() ? git_error_last()->message : "missing");
+			}
+			git_odb_free(odb);
+		}
+		f->size = size;
+		if (opts->max_file_size && size > opts->max_file_size) {
+			f->skip_reason = "too-large";
+			return 0;
+		}
+		if (!opts->load_content && opts->defer && opts->defer(f->path)) {
+			if (has_old) { /* the reader diffs it: pg_repo_load_lines */
+				f->lines_deferred = true;
+				return 0;
+			}
+			f->added = pg_malloc(sizeof(pg_line_range));
+			f->added[0].start = 1;
+			f->added[0].end = UINT32_MAX;
+			f->added_count = 1;
+			return 0;
+		}
+	}
+	return load_lines(r, opts, f);
 }
 
 static pg_file_status map_status(git_delta_t s)

@@ -47,11 +47,19 @@ typedef struct pg_diff_opts {
 	size_t max_file_size;
 	bool ignore_whitespace;
 	bool load_content;
-	/* For added files where this returns true, the blob is not read here:
-	 * added = {1, UINT32_MAX} and the reader counts lines and checks for
-	 * binary content when it loads the file (each blob read once). */
+	/* For files where this returns true, the blobs are not read here
+	 * (each blob is read once, by the reader, which can be one of many
+	 * threads). An added file gets added = {1, UINT32_MAX}: the reader
+	 * counts lines and checks for binary content when it loads it. A
+	 * modified file gets lines_deferred: the reader calls
+	 * pg_repo_load_lines. */
 	bool (*defer)(const char *path);
 } pg_diff_opts;
+
+/* Diff the blobs of a file whose lines pg_repo_diff deferred: fill its
+ * added lines, hunks and counts (and content, with opts->load_content), or
+ * set skip_reason "binary". Clears lines_deferred. */
+int pg_repo_load_lines(pg_repo *repo, const pg_diff_opts *opts, pg_file *f);
 
 /* Append one pg_file per changed path of `range` to `files` (a pg_vec of
  * pg_file), sorted by path. Binary, symlink and submodule entries get a

@@ -88,6 +88,9 @@ typedef struct pg_file {
 	size_t added_count;
 	pg_hunk *hunks;
 	size_t hunk_count;
+	/* The diff left the lines (added, hunks, counts) to the analysis's
+	 * reader of the file (pg_repo_load_lines): until then they are empty. */
+	bool lines_deferred;
 	uint32_t lines_added;
 	uint32_t lines_deleted;
 	unsigned char new_oid[20];
