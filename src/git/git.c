@@ -2,6 +2,7 @@
 #include "git.h"
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,11 @@
 struct pg_repo {
 	git_repository *repo;
 	char *root;
+	/* What blob diffs go through: a handle whose index is empty (see
+	 * pg_repo_open_again). A handle opened again is one; a first handle
+	 * opens one on its first blob diff. */
+	git_repository *diffs;
+	bool diffs_own; /* diffs is not repo: free it */
 };
 
 static int git_fail(const char *what)
@@ -90,29 +96,64 @@ int pg_repo_open(pg_repo **out, const char *path)
 	return 0;
 }
 
+/* Another git_repository on the git directory of `repo`, with an empty
+ * index. A blob diff looks up the files' diff attributes, which reads the
+ * whole index file the first time in each handle (30 M instructions for a
+ * 4,000-file index); such a handle only reads objects and diffs blobs as
+ * forced text, where attributes change no line. */
+static int open_objects_handle(git_repository **out, git_repository *repo)
+{
+	git_index *index = NULL;
+	*out = NULL;
+	/* the git directory the first open found, with no search */
+	if (git_repository_open_ext(out, git_repository_path(repo), GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return git_fail("cannot open repository again");
+	if (git_index_new(&index) == 0) {
+		git_repository_set_index(*out, index);
+		git_index_free(index);
+	}
+	return 0;
+}
+
 int pg_repo_open_again(pg_repo **out, const pg_repo *r)
 {
 	git_repository *repo = NULL;
 	pg_repo *again;
+	int err;
 	*out = NULL;
 	git_libgit2_init();
-	/* the git directory the first open found, with no search */
-	if (git_repository_open_ext(&repo, git_repository_path(r->repo), GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		int err = git_fail("cannot open repository again");
+	if ((err = open_objects_handle(&repo, r->repo)) < 0) {
 		git_libgit2_shutdown();
 		return err;
 	}
 	again = pg_calloc(1, sizeof(*again));
 	again->repo = repo;
+	again->diffs = repo;
 	again->root = pg_strdup(r->root);
 	*out = again;
 	return 0;
+}
+
+/* The handle blob diffs go through (see struct pg_repo). */
+static git_repository *diffs_handle(pg_repo *r)
+{
+	if (!r->diffs) {
+		if (open_objects_handle(&r->diffs, r->repo) == 0) {
+			r->diffs_own = true;
+		} else {
+			pg_error_clear();
+			r->diffs = r->repo; /* the index is read once: slower, not wrong */
+		}
+	}
+	return r->diffs;
 }
 
 void pg_repo_free(pg_repo *r)
 {
 	if (!r)
 		return;
+	if (r->diffs_own)
+		git_repository_free(r->diffs);
 	git_repository_free(r->repo);
 	free(r->root);
 	free(r);
@@ -322,12 +363,12 @@ static int tree_of(pg_repo *r, const char *hex, git_tree **out)
 }
 
 /* Look up a blob of at most `max` bytes (0: any). */
-static int lookup_blob(pg_repo *r, const unsigned char raw[20], size_t max, git_blob **out)
+static int lookup_blob_in(git_repository *repo, const unsigned char raw[20], size_t max, git_blob **out)
 {
 	git_oid oid;
 	*out = NULL;
 	git_oid_fromraw(&oid, raw);
-	if (git_blob_lookup(out, r->repo, &oid) < 0) {
+	if (git_blob_lookup(out, repo, &oid) < 0) {
 		char hex[41];
 		oid_hex(hex, &oid);
 		return pg_error_set(PG_EGIT, "cannot read object %s: %s (is the repository corrupted?)", hex,
@@ -339,6 +380,11 @@ static int lookup_blob(pg_repo *r, const unsigned char raw[20], size_t max, git_
 		return pg_error_set(PG_ELIMIT, "blob larger than %zu bytes", max);
 	}
 	return 0;
+}
+
+static int lookup_blob(pg_repo *r, const unsigned char raw[20], size_t max, git_blob **out)
+{
+	return lookup_blob_in(r->repo, raw, max, out);
 }
 
 /* A NUL-terminated copy of a blob's bytes (owned). */
@@ -489,7 +535,7 @@ static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 	lc.hunks_wanted = !opts->ignore_whitespace;
 	lc.added = lc.deleted = 0;
 	if (has_new) {
-		if ((err = lookup_blob(r, f->new_oid, 0, &new_blob)) < 0)
+		if ((err = lookup_blob_in(diffs_handle(r), f->new_oid, 0, &new_blob)) < 0)
 			return err;
 		new_text = blob_copy(new_blob, &new_len);
 		if (pg_text_is_binary(new_text, new_len)) {
@@ -500,8 +546,8 @@ static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 		}
 	}
 	if (has_old) {
-		if ((err = lookup_blob(r, f->old_oid, opts->max_file_size ? opts->max_file_size * 4 : 0,
-				       &old_blob)) < 0) {
+		if ((err = lookup_blob_in(diffs_handle(r), f->old_oid, opts->max_file_size ? opts->max_file_size * 4 : 0,
+					  &old_blob)) < 0) {
 			if (err != PG_ELIMIT) {
 				free(new_text);
 				git_blob_free(new_blob);
@@ -1026,9 +1072,9 @@ int pg_repo_diff_file_ignoring_ws(pg_repo *r, const pg_file *f, pg_line_range **
 	*count = 0;
 	if (!memcmp(f->old_oid, zero, 20) || !memcmp(f->new_oid, zero, 20))
 		return 0;
-	if ((err = lookup_blob(r, f->old_oid, 0, &old_blob)) < 0)
+	if ((err = lookup_blob_in(diffs_handle(r), f->old_oid, 0, &old_blob)) < 0)
 		return err;
-	if ((err = lookup_blob(r, f->new_oid, 0, &new_blob)) < 0) {
+	if ((err = lookup_blob_in(diffs_handle(r), f->new_oid, 0, &new_blob)) < 0) {
 		git_blob_free(old_blob);
 		return err;
 	}

@@ -25,7 +25,9 @@ int pg_repo_open(pg_repo **out, const char *path);
 void pg_repo_free(pg_repo *repo);
 /* A second handle on `repo`'s repository, for one thread: libgit2's
  * objects must not be used by two threads at once, and reads through a
- * handle of a thread's own need no lock. */
+ * handle of a thread's own need no lock. It reads objects and diffs them;
+ * its index is empty (not the repository's: --staged needs the first,
+ * which makes its blob diffs through such a handle too). */
 int pg_repo_open_again(pg_repo **out, const pg_repo *repo);
 /* The work tree root with a trailing '/', or the git dir for bare repos. */
 const char *pg_repo_root(const pg_repo *repo);
