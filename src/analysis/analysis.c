@@ -78,8 +78,10 @@ typedef struct run_ctx {
 	const pg_analysis_opts *opts;
 	file_job *jobs;
 	size_t *order; /* job indexes, largest file first */
+	size_t *sizes; /* by job index, for next_job */
 	size_t count;
-	size_t next;   /* into order */
+	size_t front, back; /* the jobs not taken yet: order[front, back) */
+	int big_running;    /* files over BIG_FILE being analysed */
 	size_t done;          /* files finished, for progress */
 	pthread_mutex_t lock; /* guards next, done and reads through `repo` */
 	bool deadline_hit;
@@ -522,6 +524,29 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 }
 
 #define TRIM_AFTER ((size_t)32 << 10)
+/* A file whose trees take several megabytes (~30 bytes a source byte). */
+#define BIG_FILE ((size_t)256 << 10)
+
+/* The next job (under run->lock), or run->count when none is left: the
+ * largest left, unless it is big and another big file is being analysed;
+ * then the smallest left. Taking the largest first keeps a large file from
+ * running alone at the end; one big file at a time keeps the peak memory
+ * to the largest file's trees, not the sum of the largest few. */
+static size_t next_job(run_ctx *run, bool *big)
+{
+	size_t i;
+	if (run->front >= run->back)
+		return run->count;
+	i = run->order[run->front];
+	if (run->sizes[i] > BIG_FILE && run->big_running && run->sizes[run->order[run->back - 1]] <= BIG_FILE) {
+		*big = false;
+		return run->order[--run->back];
+	}
+	run->front++;
+	*big = run->sizes[i] > BIG_FILE;
+	run->big_running += *big;
+	return i;
+}
 
 static void *worker(void *p)
 {
@@ -529,9 +554,9 @@ static void *worker(void *p)
 	pg_worker w = { run, NULL, false, ts_parser_new(), ts_query_cursor_new(), false };
 	for (;;) {
 		size_t i;
+		bool big = false;
 		pthread_mutex_lock(&run->lock);
-		i = run->next < run->count ? run->order[run->next] : run->count;
-		run->next++;
+		i = next_job(run, &big);
 		pthread_mutex_unlock(&run->lock);
 		if (i >= run->count)
 			break;
@@ -548,10 +573,12 @@ static void *worker(void *p)
 		/* memory is released file by file: keep no content */
 		free(run->jobs[i].file->content);
 		run->jobs[i].file->content = NULL;
-		if (run->opts->progress) {
+		if (big || run->opts->progress) {
 			pthread_mutex_lock(&run->lock);
+			run->big_running -= big;
 			run->done++;
-			run->opts->progress(run->opts->progress_ctx, run->done, run->count);
+			if (run->opts->progress)
+				run->opts->progress(run->opts->progress_ctx, run->done, run->count);
 			pthread_mutex_unlock(&run->lock);
 		}
 	}
@@ -638,8 +665,13 @@ static void order_jobs(run_ctx *run)
 	}
 	qsort(v, run->count, sizeof(*v), sized_cmp);
 	run->order = pg_malloc((run->count ? run->count : 1) * sizeof(size_t));
-	for (i = 0; i < run->count; i++)
+	run->sizes = pg_malloc((run->count ? run->count : 1) * sizeof(size_t));
+	for (i = 0; i < run->count; i++) {
 		run->order[i] = v[i].index;
+		run->sizes[v[i].index] = v[i].size;
+	}
+	run->front = 0;
+	run->back = run->count;
 	free(v);
 }
 
@@ -697,6 +729,7 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 	}
 	pthread_mutex_destroy(&run.lock);
 	free(run.order);
+	free(run.sizes);
 	free(run.jobs);
 	return 0;
 }
