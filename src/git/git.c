@@ -520,7 +520,8 @@ static void set_collected(pg_file *f, line_collector *lc)
  * whose lines the diff deferred. */
 static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 {
-	char *new_text = NULL, *old_text = NULL;
+	/* the blobs' bytes are read in place; only the content kept is copied */
+	const char *new_text = NULL, *old_text = NULL;
 	size_t new_len = 0, old_len = 0;
 	git_blob *new_blob = NULL, *old_blob = NULL;
 	line_collector lc;
@@ -537,10 +538,10 @@ static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 	if (has_new) {
 		if ((err = lookup_blob_in(diffs_handle(r), f->new_oid, 0, &new_blob)) < 0)
 			return err;
-		new_text = blob_copy(new_blob, &new_len);
+		new_text = git_blob_rawcontent(new_blob);
+		new_len = (size_t)git_blob_rawsize(new_blob);
 		if (pg_text_is_binary(new_text, new_len)) {
 			f->skip_reason = "binary";
-			free(new_text);
 			git_blob_free(new_blob);
 			return 0;
 		}
@@ -549,25 +550,24 @@ static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 		if ((err = lookup_blob_in(diffs_handle(r), f->old_oid, opts->max_file_size ? opts->max_file_size * 4 : 0,
 					  &old_blob)) < 0) {
 			if (err != PG_ELIMIT) {
-				free(new_text);
 				git_blob_free(new_blob);
 				return err;
 			}
 			err = 0;
-			old_text = NULL;
 		} else {
-			old_text = blob_copy(old_blob, &old_len);
+			old_text = git_blob_rawcontent(old_blob);
+			old_len = (size_t)git_blob_rawsize(old_blob);
 		}
-		if (old_text && pg_text_is_binary(old_text, old_len) && !has_new) {
+		if (old_blob && pg_text_is_binary(old_text, old_len) && !has_new) {
 			f->skip_reason = "binary";
 			goto done;
 		}
 	}
 	if (!has_new) {
-		f->lines_deleted = old_text ? count_lines(old_text, old_len) : 0;
+		f->lines_deleted = old_blob ? count_lines(old_text, old_len) : 0;
 		goto done;
 	}
-	if (!old_text) {
+	if (!old_blob) {
 		uint32_t n = count_lines(new_text, new_len);
 		if (n) {
 			pg_line_range *lr = pg_vec_push(&lc.ranges);
@@ -585,16 +585,11 @@ static int load_lines(pg_repo *r, const pg_diff_opts *opts, pg_file *f)
 	}
 	set_collected(f, &lc);
 	lc.ranges.items = NULL;
-	if (opts->load_content) {
-		f->content = new_text;
-		f->content_len = new_len;
-		new_text = NULL;
-	}
+	if (opts->load_content)
+		f->content = blob_copy(new_blob, &f->content_len);
 done:
 	pg_vec_dispose(&lc.ranges);
 	pg_vec_dispose(&lc.hunks);
-	free(new_text);
-	free(old_text);
 	git_blob_free(new_blob);
 	git_blob_free(old_blob);
 	return err;
