@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,51 @@ static void test_error_message(void **state)
 	assert_string_equal(pg_error_last(), "");
 }
 
+/* A task's function: records the thread it ran on, fails when asked. */
+typedef struct task_probe {
+	pthread_t ran_on;
+	int result;
+} task_probe;
+
+static int probe(void *p)
+{
+	task_probe *t = p;
+	t->ran_on = pthread_self();
+	if (t->result < 0)
+		return pg_error_set(t->result, "probe failed with %d", t->result);
+	return t->result;
+}
+
+static void test_task_join_returns_result_and_message(void **state)
+{
+	task_probe ok = { 0, 7 }, bad = { 0, PG_ECONFIG };
+	pg_task a, b;
+	(void)state;
+	pg_error_clear();
+	pg_task_start(&a, probe, &ok);
+	pg_task_start(&b, probe, &bad);
+	assert_int_equal(pg_task_join(&a), 7);
+	assert_string_equal(pg_error_last(), ""); /* a success sets no message */
+	assert_int_equal(pg_task_join(&b), PG_ECONFIG);
+	/* the message was set on the task's thread and is carried over */
+	assert_string_equal(pg_error_last(), "probe failed with -4");
+	assert_false(pthread_equal(ok.ran_on, pthread_self()));
+	assert_false(pthread_equal(bad.ran_on, pthread_self()));
+	pg_error_clear();
+}
+
+static void test_task_discard_keeps_callers_message(void **state)
+{
+	task_probe bad = { 0, PG_EGIT };
+	pg_task t;
+	(void)state;
+	pg_task_start(&t, probe, &bad);
+	pg_error_set(PG_EUSAGE, "the caller's own error");
+	pg_task_discard(&t);
+	assert_string_equal(pg_error_last(), "the caller's own error");
+	pg_error_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +203,8 @@ int main(void)
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_fingerprint_ignores_whitespace_runs),
 		cmocka_unit_test(test_error_message),
+		cmocka_unit_test(test_task_join_returns_result_and_message),
+		cmocka_unit_test(test_task_discard_keeps_callers_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
