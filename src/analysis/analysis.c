@@ -91,6 +91,8 @@ struct pg_worker {
 	run_ctx *run;
 	struct pg_repo *repo; /* the worker's own handle, opened on first read */
 	bool repo_failed;     /* no own handle: read through run->repo */
+	char *done_text;      /* pg_worker_file_text's read, freed after `done` */
+	size_t done_len;
 	TSParser *parser;
 	TSQueryCursor *cursor;
 	bool rules_ran; /* for the file being visited */
@@ -125,6 +127,18 @@ static struct pg_repo *worker_repo(pg_worker *w)
 struct pg_repo *pg_worker_repo(pg_worker *w)
 {
 	return worker_repo(w);
+}
+
+const char *pg_worker_file_text(pg_worker *w, const pg_file *f, size_t *len)
+{
+	if (f->content) {
+		*len = f->content_len;
+		return f->content;
+	}
+	if (!w->done_text)
+		w->done_text = pg_worker_read_blob(w, f->new_oid, &w->done_len);
+	*len = w->done_len;
+	return w->done_text;
 }
 
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
@@ -551,9 +565,9 @@ static size_t next_job(run_ctx *run, bool *big)
 static void *worker(void *p)
 {
 	run_ctx *run = p;
-	pg_worker w = { run, NULL, false, ts_parser_new(), ts_query_cursor_new(), false };
+	pg_worker w = { run, NULL, false, NULL, 0, ts_parser_new(), ts_query_cursor_new(), false };
 	for (;;) {
-		size_t i;
+		size_t i, k;
 		bool big = false;
 		pthread_mutex_lock(&run->lock);
 		i = next_job(run, &big);
@@ -561,6 +575,11 @@ static void *worker(void *p)
 		if (i >= run->count)
 			break;
 		analyse(run, &run->jobs[i], &w);
+		for (k = 0; k < run->opts->nvisitors; k++)
+			if (run->opts->visitors[k]->done)
+				run->opts->visitors[k]->done(run->opts->visitors[k]->ctx, i, run->jobs[i].file, &w);
+		free(w.done_text);
+		w.done_text = NULL;
 		/* Each worker has its own malloc heap (one shared heap made
 		 * the workers wait for each other's allocations: a third of
 		 * the run on the benchmark). A heap keeps what a large file's

@@ -46,6 +46,10 @@ char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len
 /* The worker's own handle on the run's repository (for this thread only),
  * or NULL when it has none. */
 struct pg_repo *pg_worker_repo(pg_worker *w);
+/* The new side of the file the worker is done with (in a `done` callback):
+ * its content when still loaded, else read as pg_worker_read_blob does.
+ * Borrowed until the callback returns; NULL as pg_worker_read_blob. */
+const char *pg_worker_file_text(pg_worker *w, const pg_file *f, size_t *len);
 /* Did the engine's query pass (visitor rules included) run on the parse
  * being visited? */
 bool pg_worker_rules_ran(const pg_worker *w);
@@ -67,6 +71,10 @@ bool pg_worker_rules_ran(const pg_worker *w);
  *           and slot rules as `visit`, before it), never into findings.
  *           pg_worker_rules_ran() tells a visit whether they ran on this
  *           parse (not for a file the rules skip).
+ *   done  - once per file, visited or not, from the worker that had it,
+ *           when it is done with it (may be NULL): a stage can look at a
+ *           file no visit saw while still on the workers (its text:
+ *           pg_worker_file_text). Same slot rules as `visit`.
  * A file that no visit saw (skipped, too large, timed out) is the stage's to
  * handle afterwards as it sees fit.
  */
@@ -77,6 +85,7 @@ typedef struct pg_file_visitor {
 	const pg_ruleset *rules;
 	void (*match)(void *ctx, size_t index, const pg_file *f, const struct pg_source *src,
 		      const pg_doc *doc, const pg_match *m);
+	void (*done)(void *ctx, size_t index, const pg_file *f, pg_worker *w);
 	void *ctx;
 } pg_file_visitor;
 

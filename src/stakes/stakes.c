@@ -1023,6 +1023,15 @@ static uint32_t count_lines(const char *s, size_t n)
 /* Classify one file of the range: read what it needs from the repository. */
 /* Classify one file of the range: `scan` from the analysis's visit, or
  * NULL to read the file here. */
+/* classify_in_repo reads a file no visit saw when this holds. */
+static bool readable_unseen(const pg_file *f)
+{
+	static const unsigned char zero[20];
+	return f->status != PG_FILE_DELETED && memcmp(f->new_oid, zero, 20) != 0 &&
+	       (!f->skip_reason || strcmp(f->skip_reason, "unsupported-language") == 0 ||
+		strcmp(f->skip_reason, "no-added-lines") == 0 || strcmp(f->skip_reason, "excluded") == 0);
+}
+
 /* A modified file with added lines gets the whitespace-blind diff too
  * (lines only re-indented or re-wrapped weigh less). */
 static bool wants_ws_diff(const pg_file *f, const file_scan *scan)
@@ -1040,13 +1049,10 @@ static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file 
 	pg_line_range *ws = NULL, *added = NULL;
 	size_t ws_count = 0;
 	bool ws_known = false;
-	static const unsigned char zero[20];
 	size_t max = opts && opts->analysis ? opts->analysis->max_file_size : (size_t)2 << 20;
 	file_scan own;
 	int err;
-	bool readable = f->status != PG_FILE_DELETED && memcmp(f->new_oid, zero, 20) != 0 &&
-			(!f->skip_reason || strcmp(f->skip_reason, "unsupported-language") == 0 ||
-			 strcmp(f->skip_reason, "no-added-lines") == 0 || strcmp(f->skip_reason, "excluded") == 0);
+	bool readable = readable_unseen(f);
 	scan_init(&own);
 	if (!scan) {
 		size_t len = 0;
@@ -1154,6 +1160,27 @@ static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_sour
 	s->seen[index] = true;
 }
 
+/* A file no visit saw, whose scan needs no parse (scan_file): scanned on
+ * the worker, not in finish on one thread (vendored and generated files,
+ * test files, files in no language). The rest is left to finish. */
+static void stage_done(void *ctx, size_t index, const pg_file *f, pg_worker *w)
+{
+	pg_stakes_stage *s = ctx;
+	const char *text;
+	size_t len = 0;
+	if (index >= s->nslots || s->seen[index] || f->status == PG_FILE_UNCHANGED || !readable_unseen(f) ||
+	    (f->lang && f->added_count && !lowered_by_path(&s->opts, f->path)))
+		return;
+	if (!(text = pg_worker_file_text(w, f, &len)))
+		return;
+	scan_text(&s->cl, f, text, len, &s->scans[index]);
+	if (wants_ws_diff(f, &s->scans[index]) && pg_worker_repo(w) &&
+	    pg_repo_diff_file_ignoring_ws(pg_worker_repo(w), f, &s->scans[index].ws, &s->scans[index].ws_count) == 0)
+		s->scans[index].ws_known = true;
+	pg_error_clear();
+	s->seen[index] = true;
+}
+
 /* A signal query's match from the analysis's query pass. */
 static void stage_match(void *ctx, size_t index, const pg_file *f, const pg_source *src, const pg_doc *doc,
 			const pg_match *m)
@@ -1182,6 +1209,7 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 					.visit = stage_visit,
 					.rules = &s->cl.rules,
 					.match = stage_match,
+					.done = stage_done,
 					.ctx = s };
 	*out = s;
 	return 0;
