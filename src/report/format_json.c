@@ -15,6 +15,9 @@ json_t *pg_json_text(const char *s)
 	json_t *j;
 	if (!s)
 		return json_null();
+	/* jansson takes valid UTF-8 as is (most strings), and refuses the rest */
+	if ((j = json_string(s)))
+		return j;
 	clean = pg_utf8_sanitize(s, strlen(s));
 	j = json_string(clean);
 	free(clean);
