@@ -24,6 +24,23 @@ json_t *pg_json_text(const char *s)
 	return j ? j : json_string("");
 }
 
+static int dump_to_buf(const char *text, size_t size, void *out)
+{
+	return pg_buf_put(out, text, size) < 0 ? -1 : 0;
+}
+
+void pg_json_dump(const json_t *root, pg_buf *out)
+{
+	size_t mark = out->len;
+	/* straight into the buffer: json_dumps would build the text, copy it,
+	 * and the buffer copy it again */
+	if (json_dump_callback(root, dump_to_buf, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+	    pg_buf_putc(out, '\n') < 0) {
+		out->len = mark;
+		out->ptr[mark] = '\0';
+	}
+}
+
 static void begin(pg_report *rp)
 {
 	json_t *root = json_object();
@@ -73,7 +90,6 @@ static void end(pg_report *rp)
 	json_t *root = rp->state, *files = json_array(), *summary = json_object(), *sev, *gate;
 	const pg_result *r = rp->result;
 	size_t i, skipped = 0;
-	char *text;
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
 		json_t *o = json_object();
@@ -106,12 +122,7 @@ static void end(pg_report *rp)
 	json_object_set_new(summary, "gate", gate);
 	json_object_set_new(root, "summary", summary);
 	pg_sections_json(r, root);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text) {
-		pg_buf_puts(rp->out, text);
-		pg_buf_putc(rp->out, '\n');
-		free(text);
-	}
+	pg_json_dump(root, rp->out);
 	json_decref(root);
 }
 

@@ -146,12 +146,7 @@ static void finding(pg_report *rp, const pg_file *f, const pg_finding *fd)
 static void end(pg_report *rp)
 {
 	sarif_state *st = rp->state;
-	char *text = json_dumps(st->root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text) {
-		pg_buf_puts(rp->out, text);
-		pg_buf_putc(rp->out, '\n');
-		free(text);
-	}
+	pg_json_dump(st->root, rp->out);
 	json_decref(st->rules);
 	json_decref(st->results);
 	json_decref(st->root);

@@ -20,6 +20,9 @@ void pg_section_coverage_json(const pg_result *r, json_t *root);
 void pg_section_coverage_text(const pg_result *r, pg_buf *out, bool color);
 
 json_t *pg_json_text(const char *s);
+/* Append `root` as indented JSON and a newline to `out`; on failure `out`
+ * is left as it was. */
+void pg_json_dump(const json_t *root, pg_buf *out);
 json_t *pg_json_finding(const pg_finding *fd);
 
 #endif
