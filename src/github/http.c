@@ -2,11 +2,76 @@
 #include "http.h"
 #include "version.h"
 
+#define CURL_DISABLE_TYPECHECK /* calls go through the table below */
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+/* libcurl, opened the first time a client is made, not when prgate starts:
+ * libcurl and the ~25 libraries it needs (TLS, LDAP, Kerberos, HTTP/2,
+ * compression...) take ~6 ms to map at every start, and only `review` talks
+ * to a server. The names are libcurl's, the same package's library as the
+ * headers. */
+#define CURL_SONAME "libcurl.so.4"
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *curl);
+	void (*easy_reset)(CURL *curl);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+	char error[512]; /* why it could not be loaded, or "" */
+} curl;
+
+static void *curl_symbol(void *lib, const char *name)
+{
+	void *sym = dlsym(lib, name);
+	if (!sym && !curl.error[0])
+		snprintf(curl.error, sizeof(curl.error), "%s has no %s", CURL_SONAME, name);
+	return sym;
+}
+
+static void load_curl(void)
+{
+	void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		const char *why = dlerror();
+		snprintf(curl.error, sizeof(curl.error), "%s", why ? why : "not found");
+		return;
+	}
+	/* POSIX's way to take a function from dlsym's void * */
+	*(void **)&curl.global_init = curl_symbol(lib, "curl_global_init");
+	*(void **)&curl.easy_init = curl_symbol(lib, "curl_easy_init");
+	*(void **)&curl.easy_cleanup = curl_symbol(lib, "curl_easy_cleanup");
+	*(void **)&curl.easy_reset = curl_symbol(lib, "curl_easy_reset");
+	*(void **)&curl.easy_setopt = curl_symbol(lib, "curl_easy_setopt");
+	*(void **)&curl.easy_perform = curl_symbol(lib, "curl_easy_perform");
+	*(void **)&curl.easy_getinfo = curl_symbol(lib, "curl_easy_getinfo");
+	*(void **)&curl.easy_strerror = curl_symbol(lib, "curl_easy_strerror");
+	*(void **)&curl.slist_append = curl_symbol(lib, "curl_slist_append");
+	*(void **)&curl.slist_free_all = curl_symbol(lib, "curl_slist_free_all");
+	if (!curl.error[0])
+		curl.global_init(CURL_GLOBAL_DEFAULT);
+	/* the library stays loaded for the rest of the process */
+}
+
+static int curl_ready(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_curl);
+	if (curl.error[0])
+		return pg_error_set(PG_ENET, "cannot load libcurl (%s): %s; install Debian's libcurl4 package",
+				    CURL_SONAME, curl.error);
+	return 0;
+}
 
 /* pg_http_client - one connection's worth of state.
  *   curl       - reused easy handle (keeps the connection alive)
@@ -73,6 +138,7 @@ int pg_http_client_new(pg_http_client **out, const char *api_url, const char *to
 	pg_http_client *c;
 	char *auth;
 	size_t n;
+	int err;
 	*out = NULL;
 	if (!token || !*token)
 		return pg_error_set(PG_EUSAGE, "no GitHub token given");
@@ -80,7 +146,8 @@ int pg_http_client_new(pg_http_client **out, const char *api_url, const char *to
 		return pg_error_set(PG_EUSAGE, "the GitHub token contains a line break");
 	if (!pg_str_starts_with(api_url, "https://") && !pg_str_starts_with(api_url, "http://"))
 		return pg_error_set(PG_EUSAGE, "GITHUB_API_URL must start with https:// (got '%s')", api_url);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((err = curl_ready()) < 0)
+		return err;
 	c = pg_calloc(1, sizeof(*c));
 	if (opts)
 		c->opts = *opts;
@@ -91,17 +158,17 @@ int pg_http_client_new(pg_http_client **out, const char *api_url, const char *to
 	while (n && c->api_url[n - 1] == '/')
 		c->api_url[--n] = 0;
 	c->token = pg_strdup(token);
-	c->curl = curl_easy_init();
+	c->curl = curl.easy_init();
 	if (!c->curl) {
 		pg_http_client_free(c);
 		return pg_error_set(PG_ENET, "cannot initialise libcurl");
 	}
 	auth = pg_printf_alloc("Authorization: Bearer %s", token);
-	c->headers = curl_slist_append(c->headers, "Accept: application/vnd.github+json");
-	c->headers = curl_slist_append(c->headers, "X-GitHub-Api-Version: 2022-11-28");
-	c->headers = curl_slist_append(c->headers, auth);
-	c->headers = curl_slist_append(c->headers, "User-Agent: prgate/" PRGATE_VERSION);
-	c->headers = curl_slist_append(c->headers, "Content-Type: application/json");
+	c->headers = curl.slist_append(c->headers, "Accept: application/vnd.github+json");
+	c->headers = curl.slist_append(c->headers, "X-GitHub-Api-Version: 2022-11-28");
+	c->headers = curl.slist_append(c->headers, auth);
+	c->headers = curl.slist_append(c->headers, "User-Agent: prgate/" PRGATE_VERSION);
+	c->headers = curl.slist_append(c->headers, "Content-Type: application/json");
 	/* wipe our copy of the header line; curl keeps its own */
 	memset(auth, 0, strlen(auth));
 	free(auth);
@@ -114,8 +181,8 @@ void pg_http_client_free(pg_http_client *c)
 	if (!c)
 		return;
 	if (c->curl)
-		curl_easy_cleanup(c->curl);
-	curl_slist_free_all(c->headers);
+		curl.easy_cleanup(c->curl);
+	curl.slist_free_all(c->headers);
 	if (c->token)
 		memset(c->token, 0, strlen(c->token));
 	free(c->token);
@@ -245,46 +312,46 @@ static int perform(pg_http_client *c, const char *method, const char *url, const
 			sleep_ms(c->opts.write_pause_ms - since);
 	}
 	reset_response(out, c->opts.max_body);
-	curl_easy_reset(c->curl);
+	curl.easy_reset(c->curl);
 	errbuf[0] = 0;
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
-	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, c->opts.connect_timeout_s);
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, c->opts.total_timeout_s);
-	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, out);
+	curl.easy_setopt(c->curl, CURLOPT_URL, url);
+	curl.easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
+	curl.easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
+	curl.easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, c->opts.connect_timeout_s);
+	curl.easy_setopt(c->curl, CURLOPT_TIMEOUT, c->opts.total_timeout_s);
+	curl.easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(c->curl, CURLOPT_WRITEDATA, out);
+	curl.easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl.easy_setopt(c->curl, CURLOPT_HEADERDATA, out);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl.easy_setopt(c->curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	if (body) {
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl.easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
+		curl.easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	} else if (strcmp(method, "GET") != 0) {
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, 0L);
+		curl.easy_setopt(c->curl, CURLOPT_POSTFIELDS, "");
+		curl.easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, 0L);
 	}
-	rc = curl_easy_perform(c->curl);
+	rc = curl.easy_perform(c->curl);
 	if (write)
 		c->last_write = pg_time_usec();
 	if (rc == CURLE_WRITE_ERROR && out->body.len >= out->body.max - 65536)
 		return pg_error_set(PG_ENET, "%s %s: the response is larger than %zu bytes", method,
 				    path_of(c, url), c->opts.max_body);
 	if (rc != CURLE_OK) {
-		char *clean = pg_http_redact(c, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		char *clean = pg_http_redact(c, errbuf[0] ? errbuf : curl.easy_strerror(rc));
 		int err = pg_error_set(PG_ENET, "%s %s: %s", method, path_of(c, url), clean);
 		free(clean);
 		trace(c, "%s %s -> %s", method, path_of(c, url), pg_error_last());
 		return err;
 	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
+	curl.easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
 	trace(c, "%s %s -> %ld", method, path_of(c, url), out->status);
 	return 0;
 }

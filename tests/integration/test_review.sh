@@ -180,6 +180,16 @@ expect_err_has "GITHUB_TOKEN" "401 names where the token comes from"
 GH_TOKEN=ghs_wrong_token_abcdefghijklmnop review s401b --require-post
 expect_code 3 "401 with --require-post exits 3"
 if grep -rq ghs_wrong_token_abcdefghijklmnop "$SEEN"; then bad "the wrong token leaked"; else ok; fi
+# libcurl is opened when a review is posted (not at every start): when it
+# cannot be, the message says so and names the package, and `check` still runs
+mkdir -p "$TMP_ROOT/nocurl"
+printf 'not a library\n' >"$TMP_ROOT/nocurl/libcurl.so.4"
+LD_LIBRARY_PATH="$TMP_ROOT/nocurl" review nocurl --require-post
+expect_code 3 "libcurl unloadable, --require-post: exit 3"
+expect_err_has "cannot load libcurl (libcurl.so.4)" "libcurl unloadable: the message"
+expect_err_has "libcurl4 package" "libcurl unloadable: the package to install"
+OUT=$(LD_LIBRARY_PATH="$TMP_ROOT/nocurl" "$PRGATE" check -f json "$BASE..$HEAD1" 2>"$SEEN/nocurl-check.stderr"); CODE=$?
+expect_code 1 "libcurl unloadable: check runs (its gate fails on the error finding)"
 cat >"$TMP_ROOT/s404.json" <<'JSON'
 {"rules": [{"match": {"method": "GET", "path_regex": "/pulls/7/comments$"}, "response": {"preset": "not_found"}}]}
 JSON
