@@ -450,6 +450,29 @@ static int resolve_lines(run_ctx *run, pg_worker *w, pg_file *f)
 	return 0;
 }
 
+/* An added file the git stage did not read (pg_diff_opts.defer): its lines
+ * are {1, UINT32_MAX} until its reader counts them. */
+static bool whole_deferred(const pg_file *f)
+{
+	return f->added_count == 1 && f->added[0].end == UINT32_MAX;
+}
+
+/* Read such a file and count its lines, whatever happens to it next (an
+ * excluded file is not analysed, but its lines are reported); a binary
+ * one is skipped as "binary" with no lines, as the git stage does. */
+static int settle_whole(run_ctx *run, pg_worker *w, pg_file *f)
+{
+	uint32_t n;
+	int err = load_content(run, w, f);
+	if (err < 0 || !f->content)
+		return err;
+	n = count_lines(f->content, f->content_len);
+	if (f->status != PG_FILE_UNCHANGED)
+		f->lines_added = n;
+	f->added[0].end = n ? n : 1;
+	return 0;
+}
+
 /* A file only later stages need (excluded from the rules): parse, visit. */
 static void parse_for_visitors(run_ctx *run, file_job *job, pg_worker *w)
 {
@@ -476,7 +499,7 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 	pg_vec spans;
 	size_t i;
 
-	if (f->lines_deferred && resolve_lines(run, w, f) < 0) {
+	if ((f->lines_deferred && resolve_lines(run, w, f) < 0) || (whole_deferred(f) && settle_whole(run, w, f) < 0)) {
 		f->skip_reason = "unreadable";
 		f->error = pg_strdup(pg_error_last());
 		return;
@@ -498,12 +521,6 @@ static void analyse(run_ctx *run, file_job *job, pg_worker *w)
 	}
 	if (f->skip_reason)
 		return;
-	if (f->added_count == 1 && f->added[0].end == UINT32_MAX) {
-		uint32_t n = count_lines(f->content, f->content_len);
-		if (f->status != PG_FILE_UNCHANGED)
-			f->lines_added = n;
-		f->added[0].end = n ? n : 1;
-	}
 	memset(&mc, 0, sizeof(mc));
 	mc.run = run;
 	mc.job = job;

@@ -59,6 +59,8 @@ run check -f json HEAD~1..
 expect_json '{f["path"]:f["skipped_reason"] for f in j["files"]}=={"a.js":None,"lib.rs":None,"vendor/lib/v.js":"excluded","web/dist/app.js":"excluded","web/dist/app.test.js":"excluded","jquery.min.js":"excluded"}' "default excludes"
 # (the any/ rules of later stages, such as "no test changed", are not this test's subject)
 expect_json 'sorted(f["rule"] for f in j["findings"] if not f["rule"].startswith("any/"))==["javascript/security/eval","rust/robustness/unwrap"]' "findings without config"
+# an excluded file is not analysed, but its added lines are counted
+expect_json '{f["path"]:f["lines_added"] for f in j["files"] if f["skipped_reason"]=="excluded"}=={"vendor/lib/v.js":1,"web/dist/app.js":4,"web/dist/app.test.js":1,"jquery.min.js":1}' "excluded files: their added lines"
 # nor the later stages' findings: an excluded file's new function is not "untested"
 expect_json '[f["rule"] for f in j["findings"] if f["path"] in ("vendor/lib/v.js","web/dist/app.js","web/dist/app.test.js","jquery.min.js")]==[]' "no finding in an excluded file"
 
