@@ -233,45 +233,36 @@ static void add_unit(pg_vec *units, unit *u)
 }
 
 /* The units (tests) in the subtree of `top`. */
-static void units_under(const pg_source *src, const pg_doc *doc, TSNode top, bool rust, pg_vec *units)
+/* One node of the document's test units (pg_doc_test_units: a function
+ * of Rust test code, a call of JavaScript test code): the unit it is, if
+ * any, into `units`. */
+static void unit_at(const pg_source *src, const pg_doc *doc, TSNode n, bool rust, pg_vec *units)
 {
-	TSTreeCursor cur = ts_tree_cursor_new(top);
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		const char *t = ts_node_type(n);
-		unit u;
-		uint32_t col;
-		memset(&u, 0, sizeof(u));
-		if (rust && strcmp(t, "function_item") == 0 && rust_unit(doc, n, &u)) {
-			u.key = doc->lang->function_name(doc, n);
-			u.leaf = true;
-		} else if (!rust && strcmp(t, "call_expression") == 0) {
-			char *title = js_unit(doc, n, &u);
-			if (title) {
-				pg_buf b;
-				pg_buf_init(&b, 0);
-				js_prefix(doc, n, &b);
-				pg_buf_puts(&b, title);
-				free(title);
-				u.key = pg_buf_detach(&b);
-			}
+	unit u;
+	uint32_t col;
+	memset(&u, 0, sizeof(u));
+	if (rust && rust_unit(doc, n, &u)) {
+		u.key = doc->lang->function_name(doc, n);
+		u.leaf = true;
+	} else if (!rust) {
+		char *title = js_unit(doc, n, &u);
+		if (title) {
+			pg_buf b;
+			pg_buf_init(&b, 0);
+			js_prefix(doc, n, &b);
+			pg_buf_puts(&b, title);
+			free(title);
+			u.key = pg_buf_detach(&b);
 		}
-		if (u.key) {
-			TSNode body = rust ? ts_node_child_by_field_name(n, "body", 4)
-					   : ts_node_child_by_field_name(n, "arguments", 9);
-			if (!ts_node_is_null(body) && u.leaf)
-				count_asserts(doc, body, rust, &u.asserts, &u.commented_asserts);
-			pg_source_position(src, doc, ts_node_start_byte(n), &u.line, &col);
-			add_unit(units, &u);
-		}
-		if (ts_tree_cursor_goto_first_child(&cur))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
 	}
-done:
-	ts_tree_cursor_delete(&cur);
+	if (u.key) {
+		TSNode body = rust ? ts_node_child_by_field_name(n, "body", 4)
+				   : ts_node_child_by_field_name(n, "arguments", 9);
+		if (!ts_node_is_null(body) && u.leaf)
+			count_asserts(doc, body, rust, &u.asserts, &u.commented_asserts);
+		pg_source_position(src, doc, ts_node_start_byte(n), &u.line, &col);
+		add_unit(units, &u);
+	}
 }
 
 void pg_cov_units_collect(const pg_source *src, pg_vec *units)
@@ -280,19 +271,16 @@ void pg_cov_units_collect(const pg_source *src, pg_vec *units)
 	for (d = 0; d < src->docs.len; d++) {
 		const pg_doc *doc = PG_SOURCE_DOC(src, d);
 		bool rust = strcmp(doc->lang->name, "rust") == 0;
-		const TSNode *roots;
+		const TSNode *nodes;
 		if (!doc->tree || !doc->lang->test_node || (!rust && strcmp(doc->lang->name, "javascript") != 0))
 			continue;
 		if (!pg_doc_has_tests(doc)) /* every unit lies in test code */
 			continue;
-		/* a test file: all of it; else only the test subtrees */
-		if (doc->in_test) {
-			units_under(src, doc, ts_tree_root_node(doc->tree), rust, units);
-			continue;
-		}
-		roots = pg_doc_test_roots(doc, &n);
+		/* a test file: all of it; else only the test subtrees (the
+		 * outline's walk listed the candidates) */
+		nodes = pg_doc_test_units(doc, &n);
 		for (k = 0; k < n; k++)
-			units_under(src, doc, roots[k], rust, units);
+			unit_at(src, doc, nodes[k], rust, units);
 	}
 }
 

@@ -14,6 +14,7 @@ static const char *const rust_ext[] = { ".rs", NULL };
 static const char *const rust_comments[] = { "line_comment", "block_comment", NULL };
 static const char *const rust_functions[] = { "function_item", NULL };
 static const char *const rust_tests[] = { "tests/", "benches/", "**/tests/**", NULL };
+static const char *const rust_units[] = { "function_item", NULL };
 
 static const char *const js_ext[] = { ".js", ".mjs", ".cjs", ".jsx", NULL };
 static const char *const js_comments[] = { "comment", "html_comment", NULL };
@@ -22,6 +23,7 @@ static const char *const js_functions[] = { "function_declaration", "generator_f
 					    "arrow_function", "generator_function", NULL };
 static const char *const js_tests[] = { "*.test.*", "*.spec.*", "__tests__/", "test/", "tests/",
 					"**/__tests__/**", "**/test/**", "**/tests/**", NULL };
+static const char *const js_units[] = { "call_expression", NULL };
 
 static const char *const html_ext[] = { ".html", ".htm", NULL };
 static const char *const html_comments[] = { "comment", NULL };
@@ -30,19 +32,19 @@ static const char *const html_tests[] = { "tests/", "test/", "**/tests/**", "**/
 
 const pg_lang pg_lang_rust = {
 	"rust", "Rust", tree_sitter_rust, rust_ext, "//", "/*", "*/",
-	rust_comments, rust_functions, rust_tests,
+	rust_comments, rust_functions, rust_units, rust_tests,
 	pg_rust_inject, pg_rust_test_node, pg_rust_function_name,
 };
 
 const pg_lang pg_lang_javascript = {
 	"javascript", "JavaScript", tree_sitter_javascript, js_ext, "//", "/*", "*/",
-	js_comments, js_functions, js_tests,
+	js_comments, js_functions, js_units, js_tests,
 	NULL, pg_js_test_node, pg_js_function_name,
 };
 
 const pg_lang pg_lang_html = {
 	"html", "HTML", tree_sitter_html, html_ext, NULL, "<!--", "-->",
-	html_comments, html_functions, html_tests,
+	html_comments, html_functions, NULL, html_tests,
 	pg_html_inject, NULL, NULL,
 };
 

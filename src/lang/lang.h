@@ -36,6 +36,8 @@ typedef struct pg_lang {
 	const char *block_close;          /* "* /", "-->" */
 	const char *const *comment_nodes; /* node types that are comments */
 	const char *const *function_nodes; /* node types of functions/methods */
+	const char *const *unit_nodes;    /* node types a test unit can be (a test
+					   * function, a test call), or NULL */
 	const char *const *test_paths;    /* default globs of test files */
 	/* Find embedded regions in `doc` and append documents to `src`. */
 	void (*inject)(struct pg_source *src, size_t doc_index);
@@ -164,6 +166,9 @@ void pg_source_mark_test_file(pg_source *src, bool test);
  *   pg_doc_test_roots  - the outermost test nodes (the spans' nodes), in
  *                        document order (borrowed); none for a test file
  *                        whose tree holds no test node: see doc->in_test
+ *   pg_doc_test_units  - the nodes of the language's unit_nodes types in test
+ *                        code (every one in a test file: doc->in_test), in
+ *                        document order (borrowed)
  */
 bool pg_doc_in_test(const pg_doc *doc, TSNode node);
 
@@ -181,6 +186,7 @@ bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);
 const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
 const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count);
+const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count);
 
 /* Map a document byte offset to a file byte offset. */
 uint32_t pg_doc_file_offset(const pg_doc *doc, uint32_t off);

@@ -243,11 +243,12 @@ struct pg_outline {
 	pg_vec test_roots; /* TSNode: the nodes of tests */
 	pg_vec comments;  /* pg_span */
 	pg_vec functions; /* TSNode */
+	pg_vec units;     /* TSNode: unit_nodes types in test code */
 };
 
 /* What a node's symbol is to the outline, per language of the table: read
  * once from the grammar's symbol names, so the walk compares numbers. */
-enum { KIND_COMMENT = 1, KIND_FUNCTION = 2 };
+enum { KIND_COMMENT = 1, KIND_FUNCTION = 2, KIND_UNIT = 4 };
 
 typedef struct symbol_kinds {
 	const pg_lang *lang;
@@ -285,6 +286,8 @@ static void kinds_init(void)
 				k->kind[s] |= KIND_COMMENT;
 			if (in_list(lang->function_nodes, name))
 				k->kind[s] |= KIND_FUNCTION;
+			if (in_list(lang->unit_nodes, name))
+				k->kind[s] |= KIND_UNIT;
 		}
 	}
 }
@@ -352,6 +355,7 @@ pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc)
 	pg_vec_init(&o->test_roots, sizeof(TSNode));
 	pg_vec_init(&o->comments, sizeof(pg_span));
 	pg_vec_init(&o->functions, sizeof(TSNode));
+	pg_vec_init(&o->units, sizeof(TSNode));
 	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
 	if (!doc->tree)
 		return NULL;
@@ -389,6 +393,8 @@ void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
 			*(TSNode *)pg_vec_push(&o->test_roots) = n;
 			b->test_depth = depth;
 		}
+		if ((kind & KIND_UNIT) && (b->doc->in_test || b->test_depth != SIZE_MAX))
+			*(TSNode *)pg_vec_push(&o->units) = n;
 	}
 }
 
@@ -458,6 +464,13 @@ const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count)
 	return o->test_roots.items;
 }
 
+const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count)
+{
+	struct pg_outline *o = outline(doc);
+	*count = o->units.len;
+	return o->units.items;
+}
+
 bool pg_doc_has_tests(const pg_doc *doc)
 {
 	return doc->in_test || outline(doc)->tests.len > 0;
@@ -483,6 +496,7 @@ void pg_source_dispose(pg_source *src)
 			pg_vec_dispose(&d->outline->test_roots);
 			pg_vec_dispose(&d->outline->comments);
 			pg_vec_dispose(&d->outline->functions);
+			pg_vec_dispose(&d->outline->units);
 			free(d->outline);
 		}
 		if (d->tree)
