@@ -285,7 +285,7 @@ static char *enclosing_function(const pg_doc *doc, TSNode node)
 		const char *t = ts_node_type(n);
 		for (i = 0; doc->lang->function_nodes[i]; i++)
 			if (strcmp(t, doc->lang->function_nodes[i]) == 0) {
-				char *name = doc->lang->function_name(doc, n);
+				char *name = doc->lang->function_name(doc, n, (TSNode){ 0 });
 				if (name)
 					return name;
 			}

@@ -117,7 +117,8 @@ static void js_export_names(const pg_doc *doc, TSNode root, names *out)
 	}
 }
 
-static bool rust_public(TSNode fn)
+/* `anc`: the function's ancestors, nearest first (pg_doc_function_ancestors). */
+static bool rust_public(TSNode fn, const TSNode *anc)
 {
 	uint32_t i, n = ts_node_named_child_count(fn);
 	TSNode p;
@@ -125,9 +126,9 @@ static bool rust_public(TSNode fn)
 		if (strcmp(ts_node_type(ts_node_named_child(fn, i)), "visibility_modifier") == 0)
 			return true;
 	/* a method of a trait implementation is as public as the trait */
-	p = ts_node_parent(fn);
+	p = anc[0];
 	if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "declaration_list") == 0) {
-		p = ts_node_parent(p);
+		p = anc[1];
 		if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "impl_item") == 0 &&
 		    !ts_node_is_null(ts_node_child_by_field_name(p, "trait", 5)))
 			return true;
@@ -135,12 +136,12 @@ static bool rust_public(TSNode fn)
 	return false;
 }
 
-static bool js_public(const pg_doc *doc, TSNode fn, const char *name, const names *exported)
+static bool js_public(const pg_doc *doc, TSNode fn, const TSNode *anc, const char *name, const names *exported)
 {
-	TSNode n = ts_node_parent(fn);
+	TSNode n = anc[0];
 	int depth = 0;
 	/* export function f, export const f = () => ..., export class C { m() {} } */
-	while (!ts_node_is_null(n) && depth++ < 6) {
+	while (!ts_node_is_null(n) && depth++ < PG_FN_ANCESTORS) {
 		const char *t = ts_node_type(n);
 		if (strcmp(t, "export_statement") == 0)
 			return true;
@@ -153,13 +154,13 @@ static bool js_public(const pg_doc *doc, TSNode fn, const char *name, const name
 			if (pub)
 				return true;
 		}
-		n = ts_node_parent(n);
+		n = depth < PG_FN_ANCESTORS ? anc[depth] : (TSNode){ 0 };
 	}
 	if (names_has(exported, name))
 		return true;
 	/* a top-level function of a <script> element is a global */
 	if (strcmp(doc->origin, "file") != 0) {
-		n = ts_node_parent(fn);
+		n = anc[0];
 		return !ts_node_is_null(n) && strcmp(ts_node_type(n), "program") == 0;
 	}
 	return false;
@@ -184,7 +185,7 @@ static void collect_names(const pg_source *src, names *out)
 			continue;
 		fns = pg_doc_functions(doc, &n);
 		for (k = 0; k < n; k++) {
-			char *name = doc->lang->function_name(doc, fns[k]);
+			char *name = doc->lang->function_name(doc, fns[k], pg_doc_function_ancestors(doc, k)[0]);
 			if (name)
 				names_add(out, name);
 		}
@@ -205,11 +206,12 @@ static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const p
 	nodes = pg_doc_functions(doc, &count);
 	for (k = 0; k < count; k++) {
 		TSNode n = nodes[k];
+		const TSNode *anc = pg_doc_function_ancestors(doc, k);
 		uint32_t start, end;
 		char *name;
 		pg_changed_fn *fn;
 		node_lines(src, doc, n, &start, &end);
-		if (!pg_file_range_touches_added(f, start, end, 0) || !(name = doc->lang->function_name(doc, n)))
+		if (!pg_file_range_touches_added(f, start, end, 0) || !(name = doc->lang->function_name(doc, n, anc[0])))
 			continue;
 		fn = pg_vec_push(fns);
 		fn->path = f->path;
@@ -219,8 +221,8 @@ static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const p
 		fn->end_line = end;
 		fn->is_new = !base || !names_has(base, name);
 		fn->is_test = pg_doc_in_test(doc, n);
-		fn->is_public = strcmp(doc->lang->name, "rust") == 0 ? rust_public(n)
-								 : js_public(doc, n, name, &exported);
+		fn->is_public = strcmp(doc->lang->name, "rust") == 0 ? rust_public(n, anc)
+								 : js_public(doc, n, anc, name, &exported);
 		fn->tested = -1;
 	}
 	names_dispose(&exported);

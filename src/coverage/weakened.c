@@ -242,7 +242,7 @@ static void unit_at(const pg_source *src, const pg_doc *doc, TSNode n, bool rust
 	uint32_t col;
 	memset(&u, 0, sizeof(u));
 	if (rust && rust_unit(doc, n, &u)) {
-		u.key = doc->lang->function_name(doc, n);
+		u.key = doc->lang->function_name(doc, n, (TSNode){ 0 });
 		u.leaf = true;
 	} else if (!rust) {
 		char *title = js_unit(doc, n, &u);

@@ -47,8 +47,9 @@ typedef struct pg_lang {
 	 * found; `sibling` is state the walk keeps per level of the tree, zero
 	 * at a level's first child, for what earlier siblings said (attributes). */
 	bool (*test_node)(const struct pg_doc *doc, TSNode node, uint8_t *sibling);
-	/* Name of the function/method `node` declares (owned), or NULL. */
-	char *(*function_name)(const struct pg_doc *doc, TSNode node);
+	/* Name of the function/method `node` declares (owned), or NULL.
+	 * `parent`: its parent when the caller knows it, else a null node. */
+	char *(*function_name)(const struct pg_doc *doc, TSNode node, TSNode parent);
 } pg_lang;
 
 /* Install libtree-sitter's allocator (ts_alloc.c: it survives the library's
@@ -163,6 +164,10 @@ void pg_source_mark_test_file(pg_source *src, bool test);
  *   pg_doc_has_tests   - is any of the document test code?
  *   pg_doc_functions   - the nodes of the language's function_nodes types,
  *                        in document order (borrowed, `count` of them)
+ *   pg_doc_function_ancestors - the k-th of them's PG_FN_ANCESTORS nearest
+ *                        ancestors, nearest first (null nodes above the
+ *                        root), as ts_node_parent would give them one by
+ *                        one, each from a walk down from the root
  *   pg_doc_test_roots  - the outermost test nodes (the spans' nodes), in
  *                        document order (borrowed); none for a test file
  *                        whose tree holds no test node: see doc->in_test
@@ -185,6 +190,8 @@ bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);
 const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
+#define PG_FN_ANCESTORS 6
+const TSNode *pg_doc_function_ancestors(const pg_doc *doc, size_t k);
 const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count);
 const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count);
 

@@ -41,14 +41,14 @@ bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 	return !ts_node_is_null(fn) && is_test_callee(doc, fn);
 }
 
-char *pg_js_function_name(const pg_doc *doc, TSNode node)
+char *pg_js_function_name(const pg_doc *doc, TSNode node, TSNode parent)
 {
 	TSNode name = ts_node_child_by_field_name(node, "name", 4);
-	TSNode parent;
 	if (!ts_node_is_null(name))
 		return pg_node_text(doc, name);
 	/* const f = () => ..., obj = { f: function () {} }, this.f = function () {} */
-	parent = ts_node_parent(node);
+	if (ts_node_is_null(parent))
+		parent = ts_node_parent(node);
 	if (ts_node_is_null(parent))
 		return NULL;
 	if (strcmp(ts_node_type(parent), "variable_declarator") == 0)

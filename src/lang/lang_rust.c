@@ -278,8 +278,9 @@ bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 	return test;
 }
 
-char *pg_rust_function_name(const pg_doc *doc, TSNode node)
+char *pg_rust_function_name(const pg_doc *doc, TSNode node, TSNode parent)
 {
+	(void)parent;
 	TSNode name = ts_node_child_by_field_name(node, "name", 4);
 	return ts_node_is_null(name) ? NULL : pg_node_text(doc, name);
 }

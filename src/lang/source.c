@@ -243,6 +243,7 @@ struct pg_outline {
 	pg_vec test_roots; /* TSNode: the nodes of tests */
 	pg_vec comments;  /* pg_span */
 	pg_vec functions; /* TSNode */
+	pg_vec ancestors; /* TSNode[PG_FN_ANCESTORS] per function, nearest first */
 	pg_vec units;     /* TSNode: unit_nodes types in test code */
 };
 
@@ -339,6 +340,7 @@ struct pg_outline_builder {
 	struct pg_outline *o;
 	const symbol_kinds *kinds;
 	pg_vec sibling; /* uint8_t per depth */
+	pg_vec path;    /* TSNode per depth: the last node given at each depth */
 	uint32_t depth;
 	size_t test_depth;
 	bool started;
@@ -355,6 +357,7 @@ pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc)
 	pg_vec_init(&o->test_roots, sizeof(TSNode));
 	pg_vec_init(&o->comments, sizeof(pg_span));
 	pg_vec_init(&o->functions, sizeof(TSNode));
+	pg_vec_init(&o->ancestors, sizeof(TSNode) * PG_FN_ANCESTORS);
 	pg_vec_init(&o->units, sizeof(TSNode));
 	((pg_doc *)doc)->outline = o; /* the cache: computed once, see lang.h */
 	if (!doc->tree)
@@ -366,6 +369,7 @@ pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc)
 	b->test_depth = SIZE_MAX;
 	pg_vec_init(&b->sibling, 1);
 	*(uint8_t *)pg_vec_push(&b->sibling) = 0;
+	pg_vec_init(&b->path, sizeof(TSNode));
 	return b;
 }
 
@@ -380,13 +384,23 @@ void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
 	}
 	b->started = true;
 	b->depth = depth;
+	while (b->path.len <= depth)
+		pg_vec_push(&b->path);
+	*PG_VEC_AT(&b->path, TSNode, depth) = n;
 	if (b->test_depth != SIZE_MAX && depth <= b->test_depth)
 		b->test_depth = SIZE_MAX; /* left the test subtree */
 	if (kind & KIND_COMMENT) {
 		span_add(&o->comments, n);
 	} else {
-		if (kind & KIND_FUNCTION)
+		if (kind & KIND_FUNCTION) {
+			/* its ancestors, from the walk: ts_node_parent would
+			 * descend from the root again for each */
+			TSNode *anc = pg_vec_push(&o->ancestors);
+			uint32_t k;
+			for (k = 0; k < PG_FN_ANCESTORS; k++)
+				anc[k] = k < depth ? *PG_VEC_AT(&b->path, TSNode, depth - 1 - k) : (TSNode){ 0 };
 			*(TSNode *)pg_vec_push(&o->functions) = n;
+		}
 		if (b->test_depth == SIZE_MAX && b->doc->lang->test_node &&
 		    b->doc->lang->test_node(b->doc, n, PG_VEC_AT(&b->sibling, uint8_t, depth))) {
 			span_add(&o->tests, n);
@@ -403,6 +417,7 @@ void pg_doc_outline_end(pg_outline_builder *b)
 	if (!b)
 		return;
 	pg_vec_dispose(&b->sibling);
+	pg_vec_dispose(&b->path);
 	free(b);
 }
 
@@ -464,6 +479,12 @@ const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count)
 	return o->test_roots.items;
 }
 
+const TSNode *pg_doc_function_ancestors(const pg_doc *doc, size_t k)
+{
+	struct pg_outline *o = outline(doc);
+	return k < o->ancestors.len ? PG_VEC_AT(&o->ancestors, TSNode, k * PG_FN_ANCESTORS) : NULL;
+}
+
 const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count)
 {
 	struct pg_outline *o = outline(doc);
@@ -496,6 +517,7 @@ void pg_source_dispose(pg_source *src)
 			pg_vec_dispose(&d->outline->test_roots);
 			pg_vec_dispose(&d->outline->comments);
 			pg_vec_dispose(&d->outline->functions);
+			pg_vec_dispose(&d->outline->ancestors);
 			pg_vec_dispose(&d->outline->units);
 			free(d->outline);
 		}

@@ -189,10 +189,21 @@ static void test_outline(void **state)
 	fns = pg_doc_functions(d, &n);
 	assert_int_equal(n, 4);
 	for (i = 0; i < n; i++) {
-		char *name = d->lang->function_name(d, fns[i]);
+		const TSNode *anc = pg_doc_function_ancestors(d, i);
+		TSNode p = fns[i];
+		size_t k;
+		char *name = d->lang->function_name(d, fns[i], (TSNode){ 0 });
 		assert_string_equal(name, names[i]);
 		free(name);
+		/* the walk's ancestors are ts_node_parent's, up to the root */
+		for (k = 0; k < PG_FN_ANCESTORS; k++) {
+			p = ts_node_is_null(p) ? p : ts_node_parent(p);
+			assert_int_equal(ts_node_is_null(anc[k]), ts_node_is_null(p));
+			if (!ts_node_is_null(p))
+				assert_true(ts_node_eq(anc[k], p));
+		}
 	}
+	assert_null(pg_doc_function_ancestors(d, n));
 	/* comments, inside test code or not; code is not a comment */
 	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "about") - rs)));
 	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(rs, "inner") - rs)));
