@@ -138,6 +138,9 @@ typedef struct cov_mention {
 cov_mentions *pg_cov_mentions_open(const char *path, char **warning);
 /* The entry of (oid, test_file), or false. Marks it seen by this run. */
 bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out);
+/* The same without marking it (writes nothing: threads may peek at once,
+ * while nobody gets or puts). */
+bool pg_cov_mentions_peek(const cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out);
 /* Record what this run found for a blob; `hashes` (may be NULL) is taken. */
 void pg_cov_mentions_put(cov_mentions *m, const unsigned char oid[20], bool test_file, uint64_t size, bool scanned,
 			 uint64_t *hashes, size_t count);

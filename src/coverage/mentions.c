@@ -232,7 +232,7 @@ cov_mentions *pg_cov_mentions_open(const char *path, char **warning)
 	return m;
 }
 
-bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out)
+static bool lookup(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out, bool mark)
 {
 	uint8_t flags = test_file ? FLAG_TEST : 0;
 	size_t lo = 0, hi = m->head ? m->head->count : 0;
@@ -241,7 +241,8 @@ bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test
 		const disk_entry *e = &m->old[mid];
 		int c = key_cmp(e->oid, e->flags, oid, flags);
 		if (c == 0) {
-			m->seen[mid] = true;
+			if (mark)
+				m->seen[mid] = true;
 			out->size = e->size;
 			out->scanned = (e->flags & FLAG_SCANNED) != 0;
 			out->hashes = m->old_hashes + e->first;
@@ -254,6 +255,16 @@ bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test
 			hi = mid;
 	}
 	return false;
+}
+
+bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out)
+{
+	return lookup(m, oid, test_file, out, true);
+}
+
+bool pg_cov_mentions_peek(const cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out)
+{
+	return lookup((cov_mentions *)m, oid, test_file, out, false);
 }
 
 void pg_cov_mentions_put(cov_mentions *m, const unsigned char oid[20], bool test_file, uint64_t size, bool scanned,

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_SEARCH_BUDGET_US (10u * 1000 * 1000)
 
@@ -21,6 +22,23 @@
  *                   number of names
  *   cache         - what each blob mentions, by blob id (mentions.c)
  *   max_size      - blobs larger than this are not read (0: no limit) */
+/* queued - a file of the head tree the walk wants looked at, waiting in
+ * its batch: its blob's mentions from the cache, or read (read: by one of
+ * the batch's readers; err, len, hashes: what the read gave, the hashes
+ * owned until put in the cache). */
+typedef struct queued {
+	unsigned char oid[20];
+	bool test;
+	bool read;
+	int err;
+	size_t len;
+	uint64_t *hashes;
+	size_t count;
+} queued;
+
+#define READ_BATCH 64
+#define MAX_READERS 8
+
 typedef struct search {
 	cov_ctx *c;
 	const char **pending;
@@ -32,6 +50,11 @@ typedef struct search {
 	size_t nslots;
 	cov_mentions *cache;
 	size_t max_size;
+	queued batch[READ_BATCH]; /* the walk's files not looked at yet */
+	size_t nbatch;
+	size_t next;              /* the next of the batch to read (atomic) */
+	struct pg_repo *repos[MAX_READERS]; /* the readers' handles, [0] unused */
+	int nreaders;             /* 0: not decided yet */
 } search;
 
 static bool ident_char(char ch)
@@ -280,46 +303,116 @@ static bool found_ident(void *p, const char *text, size_t n)
 }
 
 /* What a blob of the head tree can mention: from the cache, or by one pass
- * over its text (pg_cov_test_idents), recorded in the cache. This is a text
- * search by design: parsing every file of the head tree that holds tests
- * made the search cost grow with the repository, not the change. False when
- * the blob mentions nothing that counts: over the size limit or unreadable
- * (a rescan would skip it too: the cached size answers the first without a
- * read; the second is never cached). */
-static bool blob_mentions(search *s, const unsigned char oid[20], bool test_file, cov_mention *out)
+ * over its text (pg_cov_test_idents, made by the batch's readers), recorded
+ * in the cache. This is a text search by design: parsing every file of the
+ * head tree that holds tests made the search cost grow with the
+ * repository, not the change. False when the blob mentions nothing that
+ * counts: over the size limit or unreadable (a rescan would skip it too:
+ * the cached size answers the first without a read; the second is never
+ * cached). */
+static bool blob_mentions(search *s, queued *q, cov_mention *out)
 {
 	pg_coverage_summary *sum = s->c->sum;
-	uint64_t *hashes = NULL;
-	size_t count = 0, len;
-	char *text;
-	int err;
 
-	if (pg_cov_mentions_get(s->cache, oid, test_file, out)) {
+	if (pg_cov_mentions_get(s->cache, q->oid, q->test, out)) {
 		bool too_large = s->max_size && out->size > s->max_size;
 		if (out->scanned || too_large) {
 			sum->search_cached++;
 			return !too_large;
 		}
-		/* not scanned then, and under the size limit now: read it */
+		/* not scanned then, and under the size limit now: it was read */
 	}
 	sum->search_read++;
-	err = pg_repo_read_blob(s->c->repo, oid, s->max_size, &text, &len);
-	if (err < 0) {
-		pg_error_clear();
+	if (q->err < 0) {
 		/* an unscanned entry's size is a lower bound: the limit + 1 */
-		if (err == PG_ELIMIT)
-			pg_cov_mentions_put(s->cache, oid, test_file, (uint64_t)s->max_size + 1, false, NULL, 0);
+		if (q->err == PG_ELIMIT)
+			pg_cov_mentions_put(s->cache, q->oid, q->test, (uint64_t)s->max_size + 1, false, NULL, 0);
 		return false;
 	}
-	if (!pg_text_is_binary(text, len))
-		pg_cov_mention_hashes(text, len, test_file, &hashes, &count);
-	free(text);
-	pg_cov_mentions_put(s->cache, oid, test_file, len, true, hashes, count);
-	out->size = len;
+	pg_cov_mentions_put(s->cache, q->oid, q->test, q->len, true, q->hashes, q->count);
+	out->size = q->len;
 	out->scanned = true;
-	out->hashes = hashes;
-	out->count = count;
+	out->hashes = q->hashes;
+	out->count = q->count;
+	q->hashes = NULL; /* the cache's now */
 	return true;
+}
+
+/* Read one queued blob and find what it can mention. */
+static void read_queued(search *s, struct pg_repo *repo, queued *q)
+{
+	char *text;
+	size_t len;
+	q->err = pg_repo_read_blob(repo, q->oid, s->max_size, &text, &len);
+	if (q->err < 0) {
+		pg_error_clear();
+		return;
+	}
+	if (!pg_text_is_binary(text, len))
+		pg_cov_mention_hashes(text, len, q->test, &q->hashes, &q->count);
+	q->len = len;
+	free(text);
+}
+
+/* reader - one thread's share of a batch's reads (a pg_task, or the
+ * caller's own thread with the stage's repository handle). */
+typedef struct reader {
+	search *s;
+	struct pg_repo *repo;
+	pg_task task;
+} reader;
+
+static int read_share(void *p)
+{
+	reader *r = p;
+	search *s = r->s;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
+		if (i >= s->nbatch)
+			return 0;
+		if (s->batch[i].read)
+			read_queued(s, r->repo, &s->batch[i]);
+	}
+}
+
+/* The readers: one per core (or --jobs), each but the first with a
+ * repository handle of its own, opened once per search. */
+static int readers(search *s)
+{
+	int want, k;
+	long cores;
+	if (s->nreaders)
+		return s->nreaders;
+	want = s->c->aopts && s->c->aopts->jobs > 0 ? s->c->aopts->jobs : 0;
+	if (!want) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		want = cores > 0 ? (int)cores : 1;
+	}
+	if (want > MAX_READERS)
+		want = MAX_READERS;
+	for (k = 1; k < want; k++)
+		if (pg_repo_open_again(&s->repos[k], s->c->repo) < 0) {
+			pg_error_clear();
+			break;
+		}
+	return s->nreaders = k;
+}
+
+/* The blobs of the batch the cache does not answer, read in parallel. */
+static void read_batch(search *s)
+{
+	reader r[MAX_READERS];
+	int k, n = readers(s);
+	s->next = 0;
+	for (k = 0; k < n; k++) {
+		r[k].s = s;
+		r[k].repo = k ? s->repos[k] : s->c->repo;
+	}
+	for (k = 1; k < n; k++)
+		pg_task_start(&r[k].task, read_share, &r[k]);
+	read_share(&r[0]);
+	for (k = 1; k < n; k++)
+		pg_task_join(&r[k].task);
 }
 
 static bool has_hash(const uint64_t *v, size_t n, uint64_t h)
@@ -365,24 +458,64 @@ static bool want_unread(search *s, const char *path)
 	return !(slot_of_path(s->c, path, &i) && i < s->c->nslots && s->c->slots[i].idents_known);
 }
 
-/* One file of the head tree: the names its blob mentions are found. Stops
- * the walk when none is left. */
-static int on_file(void *p, const char *path, const unsigned char oid[20])
+/* One queued file: the names its blob mentions are found. True when none
+ * is left. */
+static bool look_at(search *s, queued *q)
 {
-	search *s = p;
 	cov_mention m;
 	size_t k;
-	if (!want_unread(s, path))
-		return 0;
 	s->c->sum->search_files++;
-	if (!blob_mentions(s, oid, pg_cov_is_test_path(s->c, path), &m))
-		return 0;
+	if (!blob_mentions(s, q, &m))
+		return false;
 	for (k = 0; k < s->count && m.count; k++)
 		if (!s->found[k] && has_hash(m.hashes, m.count, s->hashes[k])) {
 			s->found[k] = true;
 			s->left--;
 		}
-	return s->left == 0 ? 1 : 0;
+	return s->left == 0;
+}
+
+/* The batch, in the walk's order, as if each file were looked at when the
+ * walk reached it: the blobs the cache does not answer are read first, in
+ * parallel; then each file in turn, up to the one that finds the last name
+ * (those after it are dropped: not looked at, not cached, as before they
+ * were batched). Returns 1 to stop the walk. */
+static int flush(search *s)
+{
+	size_t i, need = 0;
+	bool done = false;
+	for (i = 0; i < s->nbatch; i++) {
+		queued *q = &s->batch[i];
+		cov_mention m;
+		bool answered = pg_cov_mentions_peek(s->cache, q->oid, q->test, &m) &&
+				(m.scanned || (s->max_size && m.size > s->max_size));
+		q->read = !answered;
+		need += q->read;
+	}
+	if (need)
+		read_batch(s);
+	for (i = 0; i < s->nbatch; i++) {
+		queued *q = &s->batch[i];
+		if (!done)
+			done = look_at(s, q);
+		free(q->hashes);
+	}
+	s->nbatch = 0;
+	return done ? 1 : 0;
+}
+
+/* One file of the head tree: queued for its batch. */
+static int on_file(void *p, const char *path, const unsigned char oid[20])
+{
+	search *s = p;
+	queued *q;
+	if (!want_unread(s, path))
+		return 0;
+	q = &s->batch[s->nbatch++];
+	memset(q, 0, sizeof(*q));
+	memcpy(q->oid, oid, 20);
+	q->test = pg_cov_is_test_path(s->c, path);
+	return s->nbatch == READ_BATCH ? flush(s) : 0;
 }
 
 static bool blob_exists(void *ctx, const unsigned char oid[20])
@@ -395,6 +528,7 @@ static bool blob_exists(void *ctx, const unsigned char oid[20])
  * even when it stopped early (all found, or the time bound). */
 static void walk_head(cov_ctx *c, search *s, uint64_t deadline)
 {
+	int k;
 	char *path = c->opts->no_cache ? NULL : pg_printf_alloc("%s%s", pg_repo_common_dir(c->repo), MENTIONS_FILE);
 	int err;
 	s->cache = pg_cov_mentions_open(path, &c->sum->cache_warning);
@@ -404,6 +538,10 @@ static void walk_head(cov_ctx *c, search *s, uint64_t deadline)
 		c->sum->search_incomplete = true;
 		pg_error_clear();
 	}
+	if (s->nbatch)
+		flush(s);
+	for (k = 1; k < MAX_READERS; k++)
+		pg_repo_free(s->repos[k]);
 	pg_cov_mentions_save(s->cache, blob_exists, c->repo);
 	pg_cov_mentions_free(s->cache);
 	s->cache = NULL;
