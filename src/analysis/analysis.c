@@ -129,6 +129,23 @@ struct pg_repo *pg_worker_repo(pg_worker *w)
 	return worker_repo(w);
 }
 
+/* The handle a worker reads through: its own, or the run's under the
+ * run's lock, until repo_release. */
+static struct pg_repo *repo_acquire(pg_worker *w)
+{
+	struct pg_repo *own = worker_repo(w);
+	if (own)
+		return own;
+	pthread_mutex_lock(&w->run->lock);
+	return w->run->repo;
+}
+
+static void repo_release(pg_worker *w, struct pg_repo *repo)
+{
+	if (repo != w->repo)
+		pthread_mutex_unlock(&w->run->lock);
+}
+
 const char *pg_worker_file_text(pg_worker *w, const pg_file *f, size_t *len)
 {
 	if (f->content) {
@@ -143,13 +160,9 @@ const char *pg_worker_file_text(pg_worker *w, const pg_file *f, size_t *len)
 
 char *pg_worker_read_blob(pg_worker *w, const unsigned char oid[20], size_t *len)
 {
-	struct pg_repo *own = worker_repo(w);
-	char *text;
-	if (own)
-		return pg_repo_read_text(own, oid, w->run->opts->max_file_size, len);
-	pthread_mutex_lock(&w->run->lock);
-	text = pg_repo_read_text(w->run->repo, oid, w->run->opts->max_file_size, len);
-	pthread_mutex_unlock(&w->run->lock);
+	struct pg_repo *repo = repo_acquire(w);
+	char *text = pg_repo_read_text(repo, oid, w->run->opts->max_file_size, len);
+	repo_release(w, repo);
 	return text;
 }
 
@@ -374,18 +387,13 @@ static uint32_t count_lines(const char *s, size_t n)
 
 static int load_content(run_ctx *run, pg_worker *w, pg_file *f)
 {
-	struct pg_repo *own = worker_repo(w);
-	int err = 0;
+	struct pg_repo *repo;
+	int err;
 	if (f->content)
 		return 0;
-	if (own) {
-		err = pg_repo_read_blob(own, f->new_oid, run->opts->max_file_size, &f->content, &f->content_len);
-	} else {
-		pthread_mutex_lock(&run->lock);
-		err = pg_repo_read_blob(run->repo, f->new_oid, run->opts->max_file_size, &f->content,
-					&f->content_len);
-		pthread_mutex_unlock(&run->lock);
-	}
+	repo = repo_acquire(w);
+	err = pg_repo_read_blob(repo, f->new_oid, run->opts->max_file_size, &f->content, &f->content_len);
+	repo_release(w, repo);
 	if (err == PG_ELIMIT) {
 		f->skip_reason = "too-large";
 		return 0;
@@ -434,15 +442,9 @@ static const char *no_lines_reason(const pg_analysis_opts *opts, const pg_file *
 static int resolve_lines(run_ctx *run, pg_worker *w, pg_file *f)
 {
 	pg_diff_opts d = { run->opts->max_file_size, false, true, NULL };
-	struct pg_repo *own = worker_repo(w);
-	int err;
-	if (own) {
-		err = pg_repo_load_lines(own, &d, f);
-	} else {
-		pthread_mutex_lock(&run->lock);
-		err = pg_repo_load_lines(run->repo, &d, f);
-		pthread_mutex_unlock(&run->lock);
-	}
+	struct pg_repo *repo = repo_acquire(w);
+	int err = pg_repo_load_lines(repo, &d, f);
+	repo_release(w, repo);
 	if (err < 0)
 		return err;
 	if (!f->skip_reason)
@@ -711,10 +713,10 @@ static void order_jobs(run_ctx *run)
 	free(v);
 }
 
-static int default_jobs(void)
+int pg_analysis_jobs(const pg_analysis_opts *opts)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 && n < 64 ? (int)n : 1;
+	long n = opts && opts->jobs > 0 ? opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const pg_engine *engine,
@@ -741,9 +743,7 @@ int pg_analysis_run_files(struct pg_repo *repo, const pg_ruleset *rules, const p
 	for (i = 0; i < opts->nvisitors; i++)
 		if (opts->visitors[i]->begin)
 			opts->visitors[i]->begin(opts->visitors[i]->ctx, r);
-	nthreads = opts->jobs > 0 ? opts->jobs : default_jobs();
-	if (nthreads > 64)
-		nthreads = 64;
+	nthreads = pg_analysis_jobs(opts);
 	if ((size_t)nthreads > run.count)
 		nthreads = run.count ? (int)run.count : 1;
 	if (nthreads <= 1) {

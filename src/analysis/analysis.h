@@ -123,6 +123,8 @@ typedef struct pg_analysis_opts {
 } pg_analysis_opts;
 
 void pg_analysis_opts_init(pg_analysis_opts *o);
+/* The threads a run uses: opts->jobs, or one per core (1 to 64). */
+int pg_analysis_jobs(const pg_analysis_opts *opts);
 
 /* Collect the files of `range` into r->files (pg_repo_diff, or the whole head
  * tree for PG_FILTER_ALL) and apply the path filters: the first half of

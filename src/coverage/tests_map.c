@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_SEARCH_BUDGET_US (10u * 1000 * 1000)
 
@@ -380,14 +379,9 @@ static int read_share(void *p)
 static int readers(search *s)
 {
 	int want, k;
-	long cores;
 	if (s->nreaders)
 		return s->nreaders;
-	want = s->c->aopts && s->c->aopts->jobs > 0 ? s->c->aopts->jobs : 0;
-	if (!want) {
-		cores = sysconf(_SC_NPROCESSORS_ONLN);
-		want = cores > 0 ? (int)cores : 1;
-	}
+	want = pg_analysis_jobs(s->c->aopts);
 	if (want > MAX_READERS)
 		want = MAX_READERS;
 	for (k = 1; k < want; k++)

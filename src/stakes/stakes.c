@@ -1143,17 +1143,24 @@ static bool slot_wanted(pg_stakes_stage *s, size_t index, const pg_file *f)
 	return s->wanted[index] > 0;
 }
 
+/* The whitespace-blind diff of a scanned file, made by the worker that has
+ * it (not in finish, on one thread); without the worker's own handle,
+ * finish makes it. */
+static void worker_ws_diff(file_scan *sc, const pg_file *f, pg_worker *w)
+{
+	struct pg_repo *repo = pg_worker_repo(w);
+	if (repo && wants_ws_diff(f, sc) && pg_repo_diff_file_ignoring_ws(repo, f, &sc->ws, &sc->ws_count) == 0)
+		sc->ws_known = true;
+	pg_error_clear();
+}
+
 static void stage_visit(void *ctx, size_t index, const pg_file *f, const pg_source *src, pg_worker *w)
 {
 	pg_stakes_stage *s = ctx;
 	if (!slot_wanted(s, index, f))
 		return;
 	scan_text(&s->cl, f, src->text, src->len, &s->scans[index]);
-	/* here, in a worker, not in finish: it is a diff of two blobs */
-	if (wants_ws_diff(f, &s->scans[index]) && pg_worker_repo(w) &&
-	    pg_repo_diff_file_ignoring_ws(pg_worker_repo(w), f, &s->scans[index].ws, &s->scans[index].ws_count) == 0)
-		s->scans[index].ws_known = true;
-	pg_error_clear();
+	worker_ws_diff(&s->scans[index], f, w);
 	/* a file the rules skip: no query pass served us */
 	if (!pg_worker_rules_ran(w) && !lowered_by_path(&s->opts, f->path))
 		collect_hits(&s->cl, pg_worker_cursor(w), f, src, &s->scans[index].qhits);
@@ -1174,10 +1181,7 @@ static void stage_done(void *ctx, size_t index, const pg_file *f, pg_worker *w)
 	if (!(text = pg_worker_file_text(w, f, &len)))
 		return;
 	scan_text(&s->cl, f, text, len, &s->scans[index]);
-	if (wants_ws_diff(f, &s->scans[index]) && pg_worker_repo(w) &&
-	    pg_repo_diff_file_ignoring_ws(pg_worker_repo(w), f, &s->scans[index].ws, &s->scans[index].ws_count) == 0)
-		s->scans[index].ws_known = true;
-	pg_error_clear();
+	worker_ws_diff(&s->scans[index], f, w);
 	s->seen[index] = true;
 }
 
