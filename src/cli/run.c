@@ -277,30 +277,61 @@ void pg_run_print_timings(const pg_run *run)
 	fputc('\n', stderr);
 }
 
-/* engine_build - the engine's compilation, run beside the diff. */
-typedef struct engine_build {
-	pg_task task;
-	pg_run *run;
-	int bad_queries;
-} engine_build;
-
-static int build_engine(void *p)
+static void count_rule_error(void *ctx, const char *msg)
 {
-	engine_build *b = p;
-	return pg_cli_build_engine(&b->run->engine, &b->run->rules, pg_stakes_stage_visitor(b->run->stakes)->rules,
-				   &b->bad_queries);
+	(void)ctx;
+	(void)msg;
 }
 
-static int load_embedded_rules(void *rules)
+/* early - what runs beside libgit2's start-up (it parses the system's CA
+ * certificates), the reading of the range and configuration, and the diff:
+ * the embedded packs, the stakes stage's signal table, and the engine for
+ * both. The configuration can still switch rules off (pg_engine follows
+ * rule->enabled). With --rules directories the engine is compiled after
+ * they are read, and so it is when a rule did not compile here: compiled
+ * again, its errors are printed in the order they always were. */
+typedef struct early {
+	pg_task task;
+	pg_run *run;
+	bool embedded, compile;
+	int bad; /* rules that did not compile */
+} early;
+
+static int early_main(void *p)
 {
-	return rules ? pg_ruleset_add_embedded(rules) : 0;
+	early *e = p;
+	int err;
+	if (e->embedded && (err = pg_ruleset_add_embedded(&e->run->rules)) < 0)
+		return err;
+	if ((err = pg_stakes_stage_new(&e->run->stakes, NULL)) < 0 || !e->compile)
+		return err;
+	return pg_engine_new_with(&e->run->engine, &e->run->rules, pg_stakes_stage_visitor(e->run->stakes)->rules,
+				  count_rule_error, NULL, &e->bad);
+}
+
+/* The rules once the configuration is known: --rules directories read,
+ * the configuration's switches and severities applied, and the engine
+ * compiled unless the early one serves. */
+static int settle_rules(pg_run *run, const pg_run_opts *opts, const early *e)
+{
+	int err, bad = 0;
+	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs, true,
+				     &run->bad_rules)) < 0)
+		return err;
+	pg_config_apply_rules(&run->config, &run->rules);
+	if (run->engine && !e->bad)
+		return 0;
+	pg_engine_free(run->engine);
+	run->engine = NULL;
+	err = pg_cli_build_engine(&run->engine, &run->rules, pg_stakes_stage_visitor(run->stakes)->rules, &bad);
+	run->bad_rules += bad;
+	return err;
 }
 
 int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 {
-	engine_build build = { 0 };
-	pg_task embedded;
-	int err, build_err;
+	early e = { 0 };
+	int err, rules_err;
 	pg_stakes_opts stakes_opts = { 0 };
 	pg_coverage_opts cov;
 
@@ -312,15 +343,13 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	run->opts = *opts;
 	run->result.fail_level = opts->fail_level;
 
-	/* the embedded packs are read while libgit2 starts (it parses the
-	 * system's CA certificates) and the range and configuration are read:
-	 * they depend on neither */
-	pg_task_start(&embedded, load_embedded_rules, opts->no_default_rules ? NULL : &run->rules);
+	e.run = run;
+	e.embedded = !opts->no_default_rules;
+	e.compile = opts->nrule_dirs == 0;
+	pg_task_start(&e.task, early_main, &e);
 	err = pg_repo_open(&run->repo, NULL);
-	if (err < 0) {
-		pg_task_discard(&embedded);
-		return err;
-	}
+	if (err < 0)
+		goto given_up;
 	if (opts->range) {
 		run->result.range = *opts->range;
 		run->result.range.spec = pg_strdup(opts->range->spec ? opts->range->spec : "");
@@ -333,47 +362,34 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	/* stage: configuration (.prgate.yml); flags win over it */
 	if (err >= 0)
 		err = load_config(run, opts);
-	if (err < 0) {
-		pg_task_discard(&embedded);
-		return err;
-	}
-	if ((err = pg_task_join(&embedded)) < 0)
-		return err;
+	if (err < 0)
+		goto given_up;
 	apply_config(run, opts);
-	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs, true,
-				     &run->bad_rules)) < 0)
-		return err;
-	pg_config_apply_rules(&run->config, &run->rules);
-	/* the stakes signals share the rules' query pass (and compilation) */
-	stakes_opts.analysis = &run->opts.analysis;
-	stakes_opts.agent_authors = run->config.agents.authors;
-	stakes_opts.agent_trailers = run->config.agents.trailers;
-	if ((err = pg_stakes_stage_new(&run->stakes, &stakes_opts)) < 0)
-		return err;
-	pg_stakes_stage_start(run->stakes, run->repo, &run->result.range);
-	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0)
-		return pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
-	/* the engine compiles while the coverage reports are read and the
-	 * range is diffed: neither needs it */
-	build.run = run;
-	pg_task_start(&build.task, build_engine, &build);
+	if (opts->min_diff_coverage >= 0 && opts->ncoverage_files == 0 && run->opts.ncoverage_files == 0) {
+		err = pg_error_set(PG_EUSAGE, "--min-diff-coverage needs a coverage report (--coverage FILE)");
+		goto given_up;
+	}
 	/* the later stages look at each file while the analysis has it parsed */
 	cov = (pg_coverage_opts){ (const char *const *)run->opts.coverage_files, run->opts.ncoverage_files,
 				  run->opts.min_diff_coverage, 0, run->opts.no_cache };
 	err = pg_coverage_stage_new(&run->coverage, run->repo, &run->rules, &run->opts.analysis, &cov);
 	if (err == 0) {
-		run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
-		run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
-		run->opts.analysis.nvisitors = 2;
 		pg_run_mark(run, PG_STAGE_SETUP);
 		err = pg_analysis_collect(run->repo, &run->result.range, &run->opts.analysis, &run->result);
 	}
 	/* a rule that does not compile is reported first, as it was found first */
-	if ((build_err = pg_task_join(&build.task)) < 0)
-		return build_err;
-	run->bad_rules += build.bad_queries;
+	if ((rules_err = pg_task_join(&e.task)) < 0 || (rules_err = settle_rules(run, opts, &e)) < 0)
+		return rules_err;
 	if (err < 0)
 		return err;
+	stakes_opts.analysis = &run->opts.analysis;
+	stakes_opts.agent_authors = run->config.agents.authors;
+	stakes_opts.agent_trailers = run->config.agents.trailers;
+	pg_stakes_stage_set_opts(run->stakes, &stakes_opts);
+	pg_stakes_stage_start(run->stakes, run->repo, &run->result.range);
+	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
+	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
+	run->opts.analysis.nvisitors = 2;
 	if ((err = pg_analysis_run_files(run->repo, &run->rules, run->engine, &run->opts.analysis,
 					 &run->result)) < 0)
 		return err;
@@ -399,6 +415,10 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	if (opts->agent_cmd)
 		agent_advice(run, opts->agent_cmd);
 	return 0;
+
+given_up:
+	pg_task_discard(&e.task);
+	return err;
 }
 
 void pg_run_dispose(pg_run *run)

@@ -721,17 +721,33 @@ static void build_prefilter(lang_query *lq)
 }
 
 /* The patterns that can match a document with these literals in it. */
+/* A rule the configuration switched off after the build (engine.h). */
+static bool pattern_live(const pattern_info *pi)
+{
+	return pi->rule && pi->rule->enabled;
+}
+
+/* The patterns worth trying in doc: those of live rules whose required
+ * literals (if any) the document holds; NULL when that is every pattern. */
 static uint8_t *prefilter(const lang_query *lq, const pg_doc *doc)
 {
-	uint8_t *found = pg_calloc(pg_litscan_count(lq->lits), 1);
-	uint8_t *enabled = pg_malloc(lq->pattern_count ? lq->pattern_count : 1);
+	uint8_t *found = NULL, *enabled;
 	uint32_t i;
-	pg_litscan_run(lq->lits, doc->text, doc->len, found);
+	if (!lq->lits) {
+		for (i = 0; i < lq->pattern_count && pattern_live(&lq->patterns[i]); i++)
+			;
+		if (i == lq->pattern_count)
+			return NULL;
+	} else {
+		found = pg_calloc(pg_litscan_count(lq->lits), 1);
+		pg_litscan_run(lq->lits, doc->text, doc->len, found);
+	}
+	enabled = pg_malloc(lq->pattern_count ? lq->pattern_count : 1);
 	for (i = 0; i < lq->pattern_count; i++) {
 		const pattern_info *pi = &lq->patterns[i];
 		uint32_t at = 0;
-		bool ok = pi->rule != NULL;
-		while (ok && at < pi->need_len) {
+		bool ok = pattern_live(pi);
+		while (ok && found && at < pi->need_len) {
 			uint32_t n = pi->need[at++], j;
 			bool any = false;
 			for (j = 0; j < n && !any; j++)
@@ -1149,7 +1165,7 @@ static void deliver(run_ctx *rc, uint32_t pattern_index, const TSQueryCapture *c
 	pg_match out;
 	uint32_t k;
 	int reported = -1;
-	if (capture_count == 0 || !pi->rule)
+	if (capture_count == 0 || !pattern_live(pi))
 		return;
 	m.pattern_index = (uint16_t)pattern_index;
 	m.captures = captures;
@@ -1216,8 +1232,8 @@ static bool on_qm_check(void *p, uint32_t pattern_index, uint32_t capture, TSNod
 	const pattern_info *pi = &rc->lq->patterns[pattern_index];
 	uint32_t k, len;
 	const char *s;
-	if (!pi->rule)
-		return false; /* a rule left out */
+	if (!pattern_live(pi))
+		return false; /* a rule left out, or switched off */
 	for (k = 0; k < pi->pred_count; k++) {
 		const pred *pr = &pi->preds[k];
 		if (!pr->early || pr->capture != capture)
@@ -1285,10 +1301,8 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 		pg_outline_builder *ob =
 			spans || !pg_qm_pattern_count(lq->qm) ? NULL : pg_doc_outline_begin(doc);
 		qc = pg_qm_cursor_new();
-		if (lq->lits) {
-			enabled = prefilter(lq, doc);
+		if ((enabled = prefilter(lq, doc)))
 			pg_qm_cursor_set_enabled(qc, enabled);
-		}
 		if (ob) {
 			pg_qm_cursor_set_node_hook(qc, outline_node, ob);
 			rc.defer = true;

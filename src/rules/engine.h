@@ -48,7 +48,11 @@ typedef void (*pg_match_cb)(void *ctx, const pg_source *src, const pg_doc *doc,
 
 /* Build an engine for the enabled rules of `rs` (borrowed; must outlive the
  * engine). Each rule whose query does not compile is reported through
- * on_error ("file:line:col: message") and skipped; *bad counts them. */
+ * on_error ("file:line:col: message") and skipped; *bad counts them. A rule
+ * switched off after the build (rule->enabled false, as the configuration
+ * does) is neither matched nor reported, so the engine can be built before
+ * the configuration is read; switching one on after the build has no
+ * effect. */
 int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
 		  void (*on_error)(void *ctx, const char *msg), void *ctx, int *bad);
 /* The same with the enabled rules of a second set in the same combined

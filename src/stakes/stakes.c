@@ -1219,9 +1219,15 @@ int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts)
 	return 0;
 }
 
+void pg_stakes_stage_set_opts(pg_stakes_stage *s, const pg_stakes_opts *opts)
+{
+	s->opts = *opts;
+}
+
 static int walk_commits(void *p)
 {
 	pg_stakes_stage *s = p;
+	pg_thread_background();
 	return pg_stakes_provenance(s->walk.repo, s->walk.range, &s->opts, &s->walk.out);
 }
 

@@ -177,10 +177,15 @@ int pg_stakes_run(struct pg_repo *repo, pg_result *r, const pg_stakes_opts *opts
  */
 typedef struct pg_stakes_stage pg_stakes_stage;
 int pg_stakes_stage_new(pg_stakes_stage **out, const pg_stakes_opts *opts);
+/* Replace the options given to new (NULL there: the defaults), before
+ * start and the analysis: the stage can be made before the configuration
+ * that decides them is read. `opts` is copied as by new. */
+void pg_stakes_stage_set_opts(pg_stakes_stage *s, const pg_stakes_opts *opts);
 const pg_file_visitor *pg_stakes_stage_visitor(pg_stakes_stage *s);
 /* Start walking the commits of `range` (provenance) on a thread of its own,
- * with a repository handle of its own: the walk needs nothing from the
- * analysis. `range` is borrowed until finish. Without it, or when no thread
+ * with a repository handle of its own, run only when a core is idle
+ * (pg_thread_background): the walk needs nothing from the analysis, and
+ * finish is the first to need it. `range` is borrowed until finish. Without it, or when no thread
  * or handle can be had, finish walks them itself. */
 void pg_stakes_stage_start(pg_stakes_stage *s, struct pg_repo *repo, const pg_range *range);
 int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *r);

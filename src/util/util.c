@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,9 +510,12 @@ uint64_t pg_time_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static _Thread_local bool on_task_thread;
+
 static void *task_main(void *p)
 {
 	pg_task *t = p;
+	on_task_thread = true;
 	if ((t->err = t->fn(t->arg)) < 0)
 		t->message = pg_strdup(pg_error_last());
 	return NULL;
@@ -540,6 +544,21 @@ int pg_task_join(pg_task *t)
 	free(t->message);
 	t->message = NULL;
 	return t->err;
+}
+
+/* Linux's policy for threads that run only on an idle core; <sched.h>
+ * names it only under _GNU_SOURCE. */
+#ifndef SCHED_IDLE
+#define SCHED_IDLE 5
+#endif
+
+void pg_thread_background(void)
+{
+	struct sched_param sp;
+	if (!on_task_thread)
+		return; /* a task run inline: the caller's own thread */
+	memset(&sp, 0, sizeof(sp));
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 }
 
 void pg_task_discard(pg_task *t)

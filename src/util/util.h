@@ -164,5 +164,10 @@ int pg_task_join(pg_task *t);
 /* Join without taking the result (a run given up): the caller's error
  * message stays. */
 void pg_task_discard(pg_task *t);
+/* Called by a task's function: let its thread run only when a core would
+ * otherwise be idle (Linux's SCHED_IDLE), for work whose result is wanted
+ * late; the threads doing the urgent work then keep the cores. A no-op
+ * when the task runs inline (on the caller's thread) or where refused. */
+void pg_thread_background(void);
 
 #endif

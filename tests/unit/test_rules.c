@@ -24,14 +24,10 @@ static void add_rule(pg_ruleset *rs, const char *yaml)
 
 /* Run all rules of rs over `text` as file `path`; every line is in scope.
  * Returns the result (caller disposes). */
-static void analyse(pg_ruleset *rs, const char *path, const char *text, pg_result *res)
+static void analyse_with(pg_ruleset *rs, pg_engine *e, const char *path, const char *text, pg_result *res)
 {
-	pg_engine *e = NULL;
 	pg_analysis_opts o;
 	pg_file *f;
-	int bad = 0;
-	assert_int_equal(pg_engine_new(&e, rs, NULL, NULL, &bad), 0);
-	assert_int_equal(bad, 0);
 	pg_analysis_opts_init(&o);
 	o.filter = PG_FILTER_FILE;
 	o.jobs = 1;
@@ -48,6 +44,15 @@ static void analyse(pg_ruleset *rs, const char *path, const char *text, pg_resul
 	f->added_count = 1;
 	pg_analysis_run_files(NULL, rs, e, &o, res);
 	pg_result_finish(res);
+}
+
+static void analyse(pg_ruleset *rs, const char *path, const char *text, pg_result *res)
+{
+	pg_engine *e = NULL;
+	int bad = 0;
+	assert_int_equal(pg_engine_new(&e, rs, NULL, NULL, &bad), 0);
+	assert_int_equal(bad, 0);
+	analyse_with(rs, e, path, text, res);
 	pg_engine_free(e);
 }
 
@@ -207,6 +212,47 @@ static void test_in_tests_false_skips_test_code(void **state)
 	pg_ruleset_dispose(&rs);
 }
 
+/* run.c builds the engine before the configuration is read: a rule the
+ * configuration switches off afterwards must report nothing, with either
+ * matcher, whether or not the prefilter has literals for it. */
+static void test_rule_switched_off_after_build(void **state)
+{
+	static const pg_engine_backend backends[] = { PG_ENGINE_NATIVE, PG_ENGINE_TSQUERY };
+	const char *src = "eval(x);\nfoo(y);\n";
+	size_t b;
+	for (b = 0; b < 2; b++) {
+		pg_ruleset rs;
+		pg_engine *e = NULL;
+		pg_result res;
+		int bad = 0;
+		pg_ruleset_init(&rs);
+		add_rule(&rs, RULE_HEAD("javascript/security/lit", "javascript")
+			 "message: m\nquery: |\n  ((call_expression function: (identifier) @f) @match (#eq? @f \"eval\"))\n");
+		add_rule(&rs, RULE_HEAD("javascript/security/any", "javascript")
+			 "message: m\nquery: |\n  (call_expression) @match\n");
+		assert_int_equal(pg_engine_new_backend(&e, &rs, NULL, backends[b], NULL, NULL, &bad), 0);
+		assert_int_equal(bad, 0);
+		analyse_with(&rs, e, "a.js", src, &res);
+		assert_int_equal(res.findings.len, 3);
+		pg_result_dispose(&res);
+		PG_RULESET_AT(&rs, 0)->enabled = false; /* the one with a literal */
+		analyse_with(&rs, e, "a.js", src, &res);
+		assert_int_equal(res.findings.len, 2);
+		assert_string_equal(PG_VEC_AT(&res.findings, pg_finding, 0)->rule->id, "javascript/security/any");
+		assert_string_equal(PG_VEC_AT(&res.findings, pg_finding, 1)->rule->id, "javascript/security/any");
+		pg_result_dispose(&res);
+		PG_RULESET_AT(&rs, 0)->enabled = true;
+		PG_RULESET_AT(&rs, 1)->enabled = false; /* the one without */
+		analyse_with(&rs, e, "a.js", src, &res);
+		assert_int_equal(res.findings.len, 1);
+		assert_string_equal(PG_VEC_AT(&res.findings, pg_finding, 0)->rule->id, "javascript/security/lit");
+		assert_int_equal(PG_VEC_AT(&res.findings, pg_finding, 0)->line, 1);
+		pg_result_dispose(&res);
+		pg_engine_free(e);
+		pg_ruleset_dispose(&rs);
+	}
+}
+
 static void test_embedded_rules_load(void **state)
 {
 	pg_ruleset rs;
@@ -282,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_match_narrowing),
 		cmocka_unit_test(test_suppressions),
 		cmocka_unit_test(test_in_tests_false_skips_test_code),
+		cmocka_unit_test(test_rule_switched_off_after_build),
 		cmocka_unit_test(test_embedded_rules_load),
 		cmocka_unit_test(test_query_precheck),
 	};

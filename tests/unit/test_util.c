@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +191,33 @@ static void test_task_discard_keeps_callers_message(void **state)
 	pg_error_clear();
 }
 
+static int background_probe(void *p)
+{
+	int *policy = p;
+	struct sched_param sp;
+	pg_thread_background();
+	return pthread_getschedparam(pthread_self(), policy, &sp) == 0 ? 0 : -1;
+}
+
+/* A task's own thread is lowered (SCHED_IDLE, 5 on Linux) where allowed; a
+ * call outside a task thread never touches the caller's scheduling. */
+static void test_thread_background_only_lowers_task_threads(void **state)
+{
+	struct sched_param sp;
+	int before, after, on_task = -1;
+	pg_task t;
+	(void)state;
+	assert_int_equal(pthread_getschedparam(pthread_self(), &before, &sp), 0);
+	pg_thread_background();
+	assert_int_equal(pthread_getschedparam(pthread_self(), &after, &sp), 0);
+	assert_int_equal(after, before);
+	pg_task_start(&t, background_probe, &on_task);
+	assert_int_equal(pg_task_join(&t), 0);
+	assert_int_equal(on_task, 5); /* Linux lets any thread lower itself so */
+	assert_int_equal(pthread_getschedparam(pthread_self(), &after, &sp), 0);
+	assert_int_equal(after, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_error_message),
 		cmocka_unit_test(test_task_join_returns_result_and_message),
 		cmocka_unit_test(test_task_discard_keeps_callers_message),
+		cmocka_unit_test(test_thread_background_only_lowers_task_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
