@@ -667,8 +667,62 @@ static int file_cmp(const void *a, const void *b)
 	return strcmp(((const pg_file *)a)->path, ((const pg_file *)b)->path);
 }
 
+/* The paths under `prefix` where trees a and b differ, onto out (char *,
+ * owned): an entry on one side only, or whose id or mode changed, with a
+ * pair of subtrees followed down. libgit2 1.5's tree-to-tree diff reads
+ * every tree of both sides, the unchanged ones too (1,112 tree reads for
+ * the benchmark's 20-file change in a 4,000-file tree); given these paths
+ * as its pathlist, its iterators skip every subtree none of them names. A
+ * whole added or deleted directory is one path (the pathlist takes it as
+ * everything beneath). */
+static int changed_paths(git_repository *repo, const git_tree *a, const git_tree *b, pg_buf *prefix, pg_vec *out)
+{
+	size_t i = 0, j = 0, na = git_tree_entrycount(a), nb = git_tree_entrycount(b), mark = prefix->len;
+	int err = 0;
+	while (!err && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		const git_tree_entry *e = c <= 0 ? ea : eb;
+		i += c <= 0;
+		j += c >= 0;
+		if (c == 0 && git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb) &&
+		    git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+			continue;
+		prefix->len = mark;
+		if (pg_buf_puts(prefix, git_tree_entry_name(e)) < 0)
+			return pg_error_set(PG_ELIMIT, "path too long in the tree diff");
+		if (c == 0 && git_tree_entry_type(ea) == GIT_OBJECT_TREE) { /* both trees: see which entries */
+			git_tree *sa = NULL, *sb = NULL;
+			if (git_tree_lookup(&sa, repo, git_tree_entry_id(ea)) < 0 ||
+			    git_tree_lookup(&sb, repo, git_tree_entry_id(eb)) < 0)
+				err = git_fail("cannot read tree");
+			else if (pg_buf_puts(prefix, "/") < 0)
+				err = pg_error_set(PG_ELIMIT, "path too long in the tree diff");
+			else
+				err = changed_paths(repo, sa, sb, prefix, out);
+			git_tree_free(sa);
+			git_tree_free(sb);
+		} else {
+			*(char **)pg_vec_push(out) = pg_strndup(prefix->ptr, prefix->len);
+		}
+	}
+	prefix->len = mark;
+	return err;
+}
+
+static void free_paths(pg_vec *paths)
+{
+	size_t i;
+	for (i = 0; i < paths->len; i++)
+		free(*PG_VEC_AT(paths, char *, i));
+	pg_vec_dispose(paths);
+}
+
 int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg_vec *files)
 {
+	pg_vec paths; /* char *: the pathlist (changed_paths) */
+	pg_buf prefix;
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
 	git_index *index = NULL;
@@ -679,6 +733,8 @@ int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg
 
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	pg_vec_init(&paths, sizeof(char *));
+	pg_buf_init(&prefix, 1 << 16);
 
 	if ((err = tree_of(r, range->base, &old_tree)) < 0)
 		goto done;
@@ -696,6 +752,17 @@ int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg
 	} else {
 		if ((err = tree_of(r, range->head, &new_tree)) < 0)
 			goto done;
+		/* PRGATE_FULL_TREE_DIFF: libgit2's walk of every tree, the
+		 * reference for tests */
+		if (old_tree && new_tree && !getenv("PRGATE_FULL_TREE_DIFF")) {
+			if ((err = changed_paths(r->repo, old_tree, new_tree, &prefix, &paths)) < 0)
+				goto done;
+			if (!paths.len)
+				goto done; /* the same tree: no change (an empty pathlist means every path) */
+			o.pathspec.strings = paths.items;
+			o.pathspec.count = paths.len;
+			o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		}
 		if (git_diff_tree_to_tree(&diff, r->repo, old_tree, new_tree, &o) < 0) {
 			err = git_fail("cannot diff trees");
 			goto done;
@@ -730,6 +797,8 @@ int pg_repo_diff(pg_repo *r, const pg_range *range, const pg_diff_opts *opts, pg
 	}
 	pg_vec_sort(files, first, file_cmp);
 done:
+	free_paths(&paths);
+	pg_buf_dispose(&prefix);
 	git_diff_free(diff);
 	git_index_free(index);
 	git_tree_free(old_tree);
