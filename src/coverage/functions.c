@@ -203,7 +203,9 @@ static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const p
 	pg_vec_init(&exported.v, sizeof(char *));
 	if (strcmp(doc->lang->name, "javascript") == 0)
 		js_export_names(doc, ts_tree_root_node(doc->tree), &exported);
-	nodes = pg_doc_functions(doc, &count);
+	/* the changed ones: those on added lines, which a restricted outline
+	 * knows (its spans hold the added lines) */
+	nodes = pg_doc_functions_meeting(doc, &count);
 	for (k = 0; k < count; k++) {
 		TSNode n = nodes[k];
 		const TSNode *anc = pg_doc_function_ancestors(doc, k);

@@ -33,19 +33,19 @@ static const char *const html_tests[] = { "tests/", "test/", "**/tests/**", "**/
 const pg_lang pg_lang_rust = {
 	"rust", "Rust", tree_sitter_rust, rust_ext, "//", "/*", "*/",
 	rust_comments, rust_functions, rust_units, rust_tests,
-	pg_rust_inject, pg_rust_test_node, pg_rust_function_name,
+	pg_rust_inject, pg_rust_test_node, pg_rust_function_name, pg_rust_may_hold_tests,
 };
 
 const pg_lang pg_lang_javascript = {
 	"javascript", "JavaScript", tree_sitter_javascript, js_ext, "//", "/*", "*/",
 	js_comments, js_functions, js_units, js_tests,
-	NULL, pg_js_test_node, pg_js_function_name,
+	NULL, pg_js_test_node, pg_js_function_name, pg_js_may_hold_tests,
 };
 
 const pg_lang pg_lang_html = {
 	"html", "HTML", tree_sitter_html, html_ext, NULL, "<!--", "-->",
 	html_comments, html_functions, NULL, html_tests,
-	pg_html_inject, NULL, NULL,
+	pg_html_inject, NULL, NULL, NULL,
 };
 
 const pg_lang *const pg_languages[] = { &pg_lang_rust, &pg_lang_javascript, &pg_lang_html, NULL };

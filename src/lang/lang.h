@@ -50,6 +50,11 @@ typedef struct pg_lang {
 	/* Name of the function/method `node` declares (owned), or NULL.
 	 * `parent`: its parent when the caller knows it, else a null node. */
 	char *(*function_name)(const struct pg_doc *doc, TSNode node, TSNode parent);
+	/* Could test_node say yes to any node of a document with this text?
+	 * A necessary condition on the text alone (test_node's markers occur
+	 * in it), for the restricted outline (pg_doc_outline_begin_within);
+	 * NULL with test_node NULL (no test code in the language). */
+	bool (*may_hold_tests)(const char *text, size_t len);
 } pg_lang;
 
 /* Install libtree-sitter's allocator (ts_alloc.c: it survives the library's
@@ -72,6 +77,11 @@ typedef struct pg_seg {
 	uint32_t file_off;
 	bool identity;
 } pg_seg;
+
+/* Document bytes [start, end). */
+typedef struct pg_span {
+	uint32_t start, end;
+} pg_span;
 
 /*
  * pg_doc - one parse unit.
@@ -184,12 +194,27 @@ bool pg_doc_in_test(const pg_doc *doc, TSNode node);
  * outline is partial: ask nothing of the document in between. */
 typedef struct pg_outline_builder pg_outline_builder;
 pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc);
+/* The same for a walk that visits only the nodes meeting `spans` (document
+ * bytes, sorted, `count`) and the children of those: the matcher's walk
+ * under the added filter. The outline is then restricted: functions and
+ * comments are known inside the spans only (pg_doc_comment_at outside
+ * them, and pg_doc_functions, make the whole outline first;
+ * pg_doc_functions_meeting does not). Made only for a document that can
+ * hold no test code (not a test file, and lang->may_hold_tests says no),
+ * so the answers about test code are the same everywhere; NULL otherwise,
+ * and the outline is made by a walk of its own when first asked. */
+pg_outline_builder *pg_doc_outline_begin_within(const pg_doc *doc, const pg_span *spans, size_t count);
 void pg_outline_node(pg_outline_builder *b, TSNode node, uint32_t depth);
 void pg_doc_outline_end(pg_outline_builder *b);
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off);
 bool pg_doc_has_tests(const pg_doc *doc);
 const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
+/* Every function meeting the spans of a restricted outline (and perhaps
+ * more), or all of them: what pg_doc_functions gives, without making the
+ * whole outline. pg_doc_function_ancestors indexes this list until an
+ * outline question makes the whole one. */
+const TSNode *pg_doc_functions_meeting(const pg_doc *doc, size_t *count);
 #define PG_FN_ANCESTORS 6
 const TSNode *pg_doc_function_ancestors(const pg_doc *doc, size_t k);
 const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count);

@@ -15,7 +15,10 @@ void pg_rust_inject(pg_source *src, size_t doc_index);
 bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling);
 char *pg_rust_function_name(const pg_doc *doc, TSNode node, TSNode parent);
 
+bool pg_rust_may_hold_tests(const char *text, size_t len);
+
 bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling);
+bool pg_js_may_hold_tests(const char *text, size_t len);
 char *pg_js_function_name(const pg_doc *doc, TSNode node, TSNode parent);
 
 void pg_html_inject(pg_source *src, size_t doc_index);

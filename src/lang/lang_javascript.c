@@ -1,4 +1,5 @@
 /* lang_javascript.c - JavaScript's hooks: test blocks and function names. */
+#define _GNU_SOURCE /* memmem */
 #include "lang_hooks.h"
 
 #include <stdlib.h>
@@ -27,6 +28,44 @@ static bool is_test_callee(const pg_doc *doc, TSNode fn)
 	for (i = 0; test_callees[i]; i++)
 		if (pg_node_text_eq(doc, fn, test_callees[i]))
 			return true;
+	return false;
+}
+
+static bool ident_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+	       c >= 0x80;
+}
+
+/* Could the word at p (n bytes) be the identifier test_node looks for: the
+ * innermost callee of a call, `it(`, `it.only(`, `describe.each(...)(`,
+ * `` it`...` ``? Not part of a longer identifier, not a property (`.it`),
+ * and followed, after blanks, by `(`, `.`, `?.`, a template or a comment. */
+static bool may_be_callee(const char *text, const char *end, const char *p, size_t n)
+{
+	const char *q = p + n;
+	if ((p > text && (ident_byte((unsigned char)p[-1]) || p[-1] == '.')) || (q < end && ident_byte((unsigned char)*q)))
+		return false;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+		q++;
+	return q == end || *q == '(' || *q == '.' || *q == '?' || *q == '`' || *q == '/';
+}
+
+/* test_node says yes only to a call whose callee is an identifier spelled
+ * as one of test_callees: a necessary condition on the text. */
+bool pg_js_may_hold_tests(const char *text, size_t len)
+{
+	const char *end = text + len;
+	size_t i;
+	for (i = 0; test_callees[i]; i++) {
+		size_t n = strlen(test_callees[i]);
+		const char *p = text;
+		while ((p = memmem(p, (size_t)(end - p), test_callees[i], n))) {
+			if (may_be_callee(text, end, p, n))
+				return true;
+			p++;
+		}
+	}
 	return false;
 }
 

@@ -1,4 +1,5 @@
 /* lang_rust.c - Rust's hooks: HTML markup in string literals, test code. */
+#define _GNU_SOURCE /* memmem */
 #include "lang_hooks.h"
 
 #include <ctype.h>
@@ -276,6 +277,33 @@ bool pg_rust_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 	test = *sibling && (strcmp(t, "function_item") == 0 || strcmp(t, "mod_item") == 0);
 	*sibling = 0;
 	return test;
+}
+
+static bool word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* Does `word` occur in text[0, len) with no word byte either side? */
+static bool has_word_in(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = text, *end = text + len;
+	while ((p = memmem(p, (size_t)(end - p), word, n))) {
+		if ((p == text || !word_byte((unsigned char)p[-1])) && (p + n == end || !word_byte((unsigned char)p[n])))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* test_node says yes only after an attribute test_attribute() accepts:
+ * its text holds the word test (cfg(test), test, tokio::test), rstest or
+ * quickcheck. */
+bool pg_rust_may_hold_tests(const char *text, size_t len)
+{
+	return has_word_in(text, len, "test") || has_word_in(text, len, "rstest") ||
+	       has_word_in(text, len, "quickcheck");
 }
 
 char *pg_rust_function_name(const pg_doc *doc, TSNode node, TSNode parent)

@@ -234,9 +234,6 @@ static int source_parse(pg_source *src, const char *path, const char *text, size
 }
 
 /* pg_outline - a document's test code and comments (see lang.h). */
-typedef struct pg_span {
-	uint32_t start, end;
-} pg_span;
 
 struct pg_outline {
 	pg_vec tests;     /* pg_span */
@@ -245,6 +242,10 @@ struct pg_outline {
 	pg_vec functions; /* TSNode */
 	pg_vec ancestors; /* TSNode[PG_FN_ANCESTORS] per function, nearest first */
 	pg_vec units;     /* TSNode: unit_nodes types in test code */
+	/* restricted (pg_doc_outline_begin_within): the spans its walk met,
+	 * else NULL (whole) */
+	pg_span *within;
+	size_t nwithin;
 };
 
 /* What a node's symbol is to the outline, per language of the table: read
@@ -346,6 +347,18 @@ struct pg_outline_builder {
 	bool started;
 };
 
+static void outline_free(struct pg_outline *o)
+{
+	pg_vec_dispose(&o->tests);
+	pg_vec_dispose(&o->test_roots);
+	pg_vec_dispose(&o->comments);
+	pg_vec_dispose(&o->functions);
+	pg_vec_dispose(&o->ancestors);
+	pg_vec_dispose(&o->units);
+	free(o->within);
+	free(o);
+}
+
 pg_outline_builder *pg_doc_outline_begin(const pg_doc *doc)
 {
 	struct pg_outline *o;
@@ -412,6 +425,20 @@ void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
 	}
 }
 
+pg_outline_builder *pg_doc_outline_begin_within(const pg_doc *doc, const pg_span *spans, size_t count)
+{
+	pg_outline_builder *b;
+	if (doc->outline || !doc->tree || doc->in_test ||
+	    (doc->lang->test_node && (!doc->lang->may_hold_tests || doc->lang->may_hold_tests(doc->text, doc->len))))
+		return NULL;
+	if (!(b = pg_doc_outline_begin(doc)))
+		return NULL;
+	b->o->within = pg_malloc((count ? count : 1) * sizeof(pg_span));
+	memcpy(b->o->within, spans, count * sizeof(pg_span));
+	b->o->nwithin = count;
+	return b;
+}
+
 void pg_doc_outline_end(pg_outline_builder *b)
 {
 	if (!b)
@@ -450,6 +477,35 @@ done:
 	return doc->outline;
 }
 
+/* The whole outline: a restricted one is made again by a walk of every
+ * node. */
+static struct pg_outline *whole(const pg_doc *doc)
+{
+	struct pg_outline *o = doc->outline;
+	if (o && o->within) {
+		outline_free(o);
+		((pg_doc *)doc)->outline = NULL;
+	}
+	return outline(doc);
+}
+
+/* Does a restricted outline know about offset off (inside one of its
+ * spans)? A whole one always does. */
+static bool knows(const struct pg_outline *o, uint32_t off)
+{
+	size_t lo = 0, hi = o->nwithin;
+	if (!o->within)
+		return true;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->within[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->nwithin && o->within[lo].start <= off;
+}
+
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off)
 {
 	return span_find(&outline(doc)->tests, off);
@@ -462,10 +518,18 @@ bool pg_doc_in_test(const pg_doc *doc, TSNode node)
 
 bool pg_doc_comment_at(const pg_doc *doc, uint32_t off)
 {
-	return span_find(&outline(doc)->comments, off);
+	struct pg_outline *o = outline(doc);
+	return span_find(&(knows(o, off) ? o : whole(doc))->comments, off);
 }
 
 const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count)
+{
+	struct pg_outline *o = whole(doc);
+	*count = o->functions.len;
+	return o->functions.items;
+}
+
+const TSNode *pg_doc_functions_meeting(const pg_doc *doc, size_t *count)
 {
 	struct pg_outline *o = outline(doc);
 	*count = o->functions.len;
@@ -512,15 +576,8 @@ void pg_source_dispose(pg_source *src)
 		return;
 	for (i = 0; i < src->docs.len; i++) {
 		pg_doc *d = PG_VEC_AT(&src->docs, pg_doc, i);
-		if (d->outline) {
-			pg_vec_dispose(&d->outline->tests);
-			pg_vec_dispose(&d->outline->test_roots);
-			pg_vec_dispose(&d->outline->comments);
-			pg_vec_dispose(&d->outline->functions);
-			pg_vec_dispose(&d->outline->ancestors);
-			pg_vec_dispose(&d->outline->units);
-			free(d->outline);
-		}
+		if (d->outline)
+			outline_free(d->outline);
 		if (d->tree)
 			ts_tree_delete(d->tree);
 		free(d->ranges);

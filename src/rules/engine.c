@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -721,6 +722,10 @@ static void build_prefilter(lang_query *lq)
 }
 
 /* The patterns that can match a document with these literals in it. */
+/* the outline takes the matcher's spans as they are */
+_Static_assert(sizeof(pg_span) == sizeof(pg_byte_span) && offsetof(pg_span, end) == offsetof(pg_byte_span, end),
+	       "pg_span and pg_byte_span differ");
+
 /* A rule the configuration switched off after the build (engine.h). */
 static bool pattern_live(const pattern_info *pi)
 {
@@ -1296,10 +1301,13 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 	pg_vec_init(&rc.later_caps, sizeof(TSQueryCapture));
 	if (lq->qm) {
 		/* prgate's matcher needs no widening: a pattern sees whole
-		 * subtrees wherever it starts (qmatch.h). A walk of every node
-		 * also makes the document's outline (one walk less). */
-		pg_outline_builder *ob =
-			spans || !pg_qm_pattern_count(lq->qm) ? NULL : pg_doc_outline_begin(doc);
+		 * subtrees wherever it starts (qmatch.h). Its walk also makes
+		 * the document's outline (one walk less): the whole one, or,
+		 * restricted to the spans, one that knows the nodes there
+		 * (lang.h: only where the document can hold no test code). */
+		pg_outline_builder *ob = !pg_qm_pattern_count(lq->qm) ? NULL
+					 : spans ? pg_doc_outline_begin_within(doc, (const pg_span *)spans, count)
+						 : pg_doc_outline_begin(doc);
 		qc = pg_qm_cursor_new();
 		if ((enabled = prefilter(lq, doc)))
 			pg_qm_cursor_set_enabled(qc, enabled);

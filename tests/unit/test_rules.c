@@ -253,6 +253,123 @@ static void test_rule_switched_off_after_build(void **state)
 	}
 }
 
+static void count_match(void *ctx, const pg_source *src, const pg_doc *doc, const pg_match *m)
+{
+	(void)src;
+	(void)doc;
+	(void)m;
+	(*(int *)ctx)++;
+}
+
+static char *fn_name(const pg_doc *d, size_t k, const TSNode *fns)
+{
+	return d->lang->function_name(d, fns[k], pg_doc_function_ancestors(d, k)[0]);
+}
+
+/* Under the added filter the matcher walks the nodes meeting the spans and
+ * the children of those; the outline it makes then is restricted to the
+ * spans (lang.h), for a document that can hold no test code. */
+static void test_restricted_outline(void **state)
+{
+	const char *js = "function a() { function inner() {} }\n// far\nconst b = () => {\n  x(); // near\n};\n"
+			 "function c() {}\n";
+	const char *with_tests = "function a() { function inner() {} }\ndescribe('s', () => {\n  x();\n});\n";
+	pg_ruleset rs;
+	pg_engine *e = NULL;
+	TSParser *parser = ts_parser_new();
+	pg_source src;
+	const pg_doc *d;
+	const TSNode *fns;
+	const char *line = strstr(js, "  x();");
+	pg_byte_span span = { (uint32_t)(line - js), (uint32_t)(strchr(line, '\n') + 1 - js) };
+	size_t n;
+	int bad = 0, matches = 0;
+	char *name;
+	(void)state;
+	pg_ruleset_init(&rs);
+	add_rule(&rs, RULE_HEAD("javascript/security/call", "javascript") "message: m\nquery: |\n  (call_expression) @match\n");
+	assert_int_equal(pg_engine_new(&e, &rs, NULL, NULL, &bad), 0);
+
+	pg_source_parse(&src, "a.js", js, strlen(js), pg_lang_by_name("javascript"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	pg_engine_run_spans(e, NULL, &src, d, &span, 1, count_match, &matches);
+	assert_int_equal(matches, 1);
+	/* the functions meeting the span, and the top level's: not `inner` */
+	fns = pg_doc_functions_meeting(d, &n);
+	assert_int_equal(n, 3);
+	name = fn_name(d, 1, fns);
+	assert_string_equal(name, "b"); /* its name from the parent the walk kept */
+	free(name);
+	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(js, "near") - js)));
+	assert_false(pg_doc_comment_at(d, (uint32_t)(strstr(js, "x();") - js)));
+	assert_false(pg_doc_has_tests(d));
+	assert_false(pg_doc_in_test(d, fns[0]));
+	/* outside the span: the whole outline is made, and then known */
+	assert_true(pg_doc_comment_at(d, (uint32_t)(strstr(js, "far") - js)));
+	fns = pg_doc_functions_meeting(d, &n);
+	assert_int_equal(n, 4);
+	name = fn_name(d, 1, fns);
+	assert_string_equal(name, "inner");
+	free(name);
+	pg_source_dispose(&src);
+	/* pg_doc_functions is always the whole list */
+	pg_source_parse(&src, "a.js", js, strlen(js), pg_lang_by_name("javascript"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	pg_engine_run_spans(e, NULL, &src, d, &span, 1, count_match, &matches);
+	pg_doc_functions(d, &n);
+	assert_int_equal(n, 4);
+	pg_source_dispose(&src);
+	/* a document that may hold tests gets no restricted outline */
+	pg_source_parse(&src, "b.js", with_tests, strlen(with_tests), pg_lang_by_name("javascript"), parser, 0);
+	d = PG_SOURCE_DOC(&src, 0);
+	line = strstr(with_tests, "  x();");
+	span.start = (uint32_t)(line - with_tests);
+	span.end = (uint32_t)(strchr(line, '\n') + 1 - with_tests);
+	pg_engine_run_spans(e, NULL, &src, d, &span, 1, count_match, &matches);
+	pg_doc_functions_meeting(d, &n);
+	assert_int_equal(n, 3); /* a, inner and the arrow function */
+	assert_true(pg_doc_has_tests(d));
+	assert_true(pg_doc_test_at(d, (uint32_t)(strstr(with_tests, "x();") - with_tests)));
+	pg_source_dispose(&src);
+
+	pg_engine_free(e);
+	pg_ruleset_dispose(&rs);
+	ts_parser_delete(parser);
+}
+
+/* The text conditions the restricted outline rests on: what test_node
+ * could say yes to must be seen; words that cannot be a test need not. */
+static void test_may_hold_tests(void **state)
+{
+	static const char *const js_yes[] = {
+		"it('x', f)", "describe.each`a`('x', f)", "test\n  .only('x', f)", "it?.('x')", "xit (\"a\")",
+		"beforeEach(() => {})", "describe /* c */ ('x')", "fdescribe('s', f)",
+	};
+	static const char *const js_no[] = {
+		"re.test(s)", "const context = 1;", "// it is fine", "split(x)", "edit()", "let it = 2;",
+		"obj.describe('x')", "items.forEach(fit2)",
+	};
+	static const char *const rs_yes[] = { "#[test]\nfn t() {}", "#[cfg(test)]", "#[tokio::test]", "#[rstest]",
+					      "#[quickcheck]", "// see test" };
+	static const char *const rs_no[] = { "fn latest() {}", "attest()", "tests_dir()", "fn testing() {}" };
+	const pg_lang *j = pg_lang_by_name("javascript"), *r = pg_lang_by_name("rust");
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(js_yes) / sizeof(*js_yes); i++)
+		if (!j->may_hold_tests(js_yes[i], strlen(js_yes[i])))
+			fail_msg("javascript may hold tests: %s", js_yes[i]);
+	for (i = 0; i < sizeof(js_no) / sizeof(*js_no); i++)
+		if (j->may_hold_tests(js_no[i], strlen(js_no[i])))
+			fail_msg("javascript holds no test: %s", js_no[i]);
+	for (i = 0; i < sizeof(rs_yes) / sizeof(*rs_yes); i++)
+		if (!r->may_hold_tests(rs_yes[i], strlen(rs_yes[i])))
+			fail_msg("rust may hold tests: %s", rs_yes[i]);
+	for (i = 0; i < sizeof(rs_no) / sizeof(*rs_no); i++)
+		if (r->may_hold_tests(rs_no[i], strlen(rs_no[i])))
+			fail_msg("rust holds no test: %s", rs_no[i]);
+	assert_null(pg_lang_by_name("html")->may_hold_tests);
+}
+
 static void test_embedded_rules_load(void **state)
 {
 	pg_ruleset rs;
@@ -329,6 +446,8 @@ int main(void)
 		cmocka_unit_test(test_suppressions),
 		cmocka_unit_test(test_in_tests_false_skips_test_code),
 		cmocka_unit_test(test_rule_switched_off_after_build),
+		cmocka_unit_test(test_restricted_outline),
+		cmocka_unit_test(test_may_hold_tests),
 		cmocka_unit_test(test_embedded_rules_load),
 		cmocka_unit_test(test_query_precheck),
 	};
