@@ -1,4 +1,5 @@
 /* functions.c - the changed-function map, and which added lines are test code. */
+#define _GNU_SOURCE /* memmem */
 #include "cov_internal.h"
 
 #include <ctype.h>
@@ -174,26 +175,77 @@ static void node_lines(const pg_source *src, const pg_doc *doc, TSNode n, uint32
 	pg_source_position(src, doc, b > a ? b - 1 : a, end, &col);
 }
 
-/* Every named function of every document, for the base side. */
-static void collect_names(const pg_source *src, names *out)
+static int span_cmp(const void *a, const void *b)
+{
+	const pg_span *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Where the names of `want` occur in doc's text, sorted and merged. A
+ * function's name is a node of its own or of its parent (lang.h), so a
+ * function named so meets one of these spans, or its parent does. */
+static void occurrences(const pg_doc *doc, const names *want, pg_vec *spans)
+{
+	size_t i, k, out = 0;
+	for (i = 0; i < want->v.len; i++) {
+		const char *name = *PG_VEC_AT(&want->v, char *, i);
+		size_t n = strlen(name);
+		const char *p = doc->text, *end = doc->text + doc->len;
+		if (!n)
+			continue;
+		while ((p = memmem(p, (size_t)(end - p), name, n))) {
+			pg_span *s = pg_vec_push(spans);
+			s->start = (uint32_t)(p - doc->text);
+			s->end = s->start + (uint32_t)n;
+			p++;
+		}
+	}
+	if (!spans->len)
+		return;
+	qsort(spans->items, spans->len, sizeof(pg_span), span_cmp);
+	for (k = 1; k < spans->len; k++) {
+		pg_span *last = PG_VEC_AT(spans, pg_span, out), *s = PG_VEC_AT(spans, pg_span, k);
+		if (s->start <= last->end) {
+			if (s->end > last->end)
+				last->end = s->end;
+		} else {
+			*PG_VEC_AT(spans, pg_span, ++out) = *s;
+		}
+	}
+	spans->len = out + 1;
+}
+
+/* Which of the names of `want` the base side names a function: those go
+ * into `out`. Only the places where the names occur are outlined (all of
+ * a document that can hold test code): the names of every base function
+ * took a walk of every base tree. */
+static void base_names(const pg_source *src, const names *want, names *out)
 {
 	size_t i, k, n;
+	pg_vec spans;
+	pg_vec_init(&spans, sizeof(pg_span));
 	for (i = 0; i < src->docs.len; i++) {
 		const pg_doc *doc = PG_SOURCE_DOC(src, i);
 		const TSNode *fns;
 		if (!doc->tree || !doc->lang->function_name)
 			continue;
-		fns = pg_doc_functions(doc, &n);
+		spans.len = 0;
+		occurrences(doc, want, &spans);
+		if (!spans.len)
+			continue;
+		fns = pg_doc_functions_at(doc, spans.items, spans.len, &n);
 		for (k = 0; k < n; k++) {
 			char *name = doc->lang->function_name(doc, fns[k], pg_doc_function_ancestors(doc, k)[0]);
-			if (name)
+			if (name && names_has(want, name) && !names_has(out, name))
 				names_add(out, name);
+			else
+				free(name);
 		}
 	}
+	pg_vec_dispose(&spans);
 }
 
-static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const pg_doc *doc,
-		    const names *base)
+static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const pg_doc *doc)
 {
 	const TSNode *nodes;
 	names exported;
@@ -221,7 +273,7 @@ static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const p
 		fn->kind = function_kind(n);
 		fn->start_line = start;
 		fn->end_line = end;
-		fn->is_new = !base || !names_has(base, name);
+		fn->is_new = true; /* until the base side says otherwise */
 		fn->is_test = pg_doc_in_test(doc, n);
 		fn->is_public = strcmp(doc->lang->name, "rust") == 0 ? rust_public(n, anc)
 								 : js_public(doc, n, anc, name, &exported);
@@ -288,19 +340,32 @@ bool pg_cov_functions_wanted(const pg_file *f)
 void pg_cov_functions_look(cov_ctx *c, const pg_file *f, const pg_source *head, const pg_source *base,
 			   cov_slot *slot)
 {
-	names base_names;
-	size_t d;
+	names want, old;
+	size_t d, k, first = slot->fns.len;
 	(void)c;
-	pg_vec_init(&base_names.v, sizeof(char *));
-	if (base)
-		collect_names(base, &base_names);
 	for (d = 0; d < head->docs.len; d++)
-		map_doc(&slot->fns, f, head, PG_SOURCE_DOC(head, d), base ? &base_names : NULL);
+		map_doc(&slot->fns, f, head, PG_SOURCE_DOC(head, d));
+	/* a changed function is new unless the base side has one so named */
+	if (base && slot->fns.len > first) {
+		pg_vec_init(&want.v, sizeof(char *));
+		pg_vec_init(&old.v, sizeof(char *));
+		for (k = first; k < slot->fns.len; k++) {
+			const char *name = PG_VEC_AT(&slot->fns, pg_changed_fn, k)->name;
+			if (!names_has(&want, name))
+				names_add(&want, pg_strdup(name));
+		}
+		base_names(base, &want, &old);
+		for (k = first; k < slot->fns.len; k++) {
+			pg_changed_fn *fn = PG_VEC_AT(&slot->fns, pg_changed_fn, k);
+			fn->is_new = !names_has(&old, fn->name);
+		}
+		names_dispose(&want);
+		names_dispose(&old);
+	}
 	memset(&slot->facts, 0, sizeof(slot->facts));
 	slot->facts.file = f;
 	classify_lines(f, head, &slot->facts);
 	slot->has_facts = true;
-	names_dispose(&base_names);
 }
 
 int pg_cov_functions(cov_ctx *c)

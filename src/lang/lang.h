@@ -111,6 +111,7 @@ typedef struct pg_doc {
 	const char *origin;
 	bool in_test; /* the whole document is test code (test path) */
 	struct pg_outline *outline; /* test code and comments, on first use */
+	int8_t tests_possible; /* 0: not asked yet; 1, -1: may_hold_tests' answer */
 } pg_doc;
 
 /*
@@ -215,6 +216,11 @@ const TSNode *pg_doc_functions(const pg_doc *doc, size_t *count);
  * whole outline. pg_doc_function_ancestors indexes this list until an
  * outline question makes the whole one. */
 const TSNode *pg_doc_functions_meeting(const pg_doc *doc, size_t *count);
+/* Every function meeting `spans` (document bytes, sorted and disjoint;
+ * perhaps more): from a walk of those spans alone when the document can
+ * hold no test code (the outline becomes one restricted to them), else
+ * from the whole outline. pg_doc_function_ancestors indexes the list. */
+const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_t nspans, size_t *count);
 #define PG_FN_ANCESTORS 6
 const TSNode *pg_doc_function_ancestors(const pg_doc *doc, size_t k);
 const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count);

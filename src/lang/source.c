@@ -425,11 +425,24 @@ void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
 	}
 }
 
+/* Can any of doc be test code? A test file, or a text the language's
+ * test_node could say yes in (asked once per document). */
+static bool tests_possible(const pg_doc *doc)
+{
+	if (doc->in_test)
+		return true;
+	if (!doc->lang->test_node)
+		return false;
+	if (!doc->tests_possible)
+		((pg_doc *)doc)->tests_possible =
+			!doc->lang->may_hold_tests || doc->lang->may_hold_tests(doc->text, doc->len) ? 1 : -1;
+	return doc->tests_possible > 0;
+}
+
 pg_outline_builder *pg_doc_outline_begin_within(const pg_doc *doc, const pg_span *spans, size_t count)
 {
 	pg_outline_builder *b;
-	if (doc->outline || !doc->tree || doc->in_test ||
-	    (doc->lang->test_node && (!doc->lang->may_hold_tests || doc->lang->may_hold_tests(doc->text, doc->len))))
+	if (doc->outline || !doc->tree || tests_possible(doc))
 		return NULL;
 	if (!(b = pg_doc_outline_begin(doc)))
 		return NULL;
@@ -508,7 +521,7 @@ static bool knows(const struct pg_outline *o, uint32_t off)
 
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off)
 {
-	return span_find(&outline(doc)->tests, off);
+	return tests_possible(doc) && span_find(&outline(doc)->tests, off);
 }
 
 bool pg_doc_in_test(const pg_doc *doc, TSNode node)
@@ -536,6 +549,68 @@ const TSNode *pg_doc_functions_meeting(const pg_doc *doc, size_t *count)
 	return o->functions.items;
 }
 
+/* Does a restricted outline know all of spans? */
+static bool knows_all(const struct pg_outline *o, const pg_span *spans, size_t n)
+{
+	size_t i;
+	uint32_t off;
+	for (i = 0; i < n; i++)
+		for (off = spans[i].start; off < spans[i].end; off++)
+			if (!knows(o, off))
+				return false;
+	return true;
+}
+
+/* The walk the matcher makes under the added filter (qmatch.c), for the
+ * outline alone: every node meeting the spans, and the children of each. */
+static void walk_within(pg_outline_builder *b, TSNode root, const pg_span *spans, size_t n)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+	uint32_t depth = 0;
+	for (;;) {
+		TSNode node = ts_tree_cursor_current_node(&cur);
+		uint32_t a = ts_node_start_byte(node), e = ts_node_end_byte(node);
+		size_t lo = 0, hi = n;
+		pg_outline_node(b, node, depth);
+		while (lo < hi) { /* the first span ending after a */
+			size_t mid = lo + (hi - lo) / 2;
+			if (spans[mid].end <= a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && (spans[lo].start < e || (a == e && spans[lo].start <= a)) &&
+		    ts_tree_cursor_goto_first_child(&cur)) {
+			depth++;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+}
+
+const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_t nspans, size_t *count)
+{
+	struct pg_outline *o = doc->outline;
+	pg_outline_builder *b;
+	if (!doc->tree || tests_possible(doc) || (o && (!o->within || knows_all(o, spans, nspans))))
+		return pg_doc_functions_meeting(doc, count);
+	if (o) { /* restricted to other spans */
+		outline_free(o);
+		((pg_doc *)doc)->outline = NULL;
+	}
+	if ((b = pg_doc_outline_begin_within(doc, spans, nspans))) {
+		walk_within(b, ts_tree_root_node(doc->tree), spans, nspans);
+		pg_doc_outline_end(b);
+	}
+	return pg_doc_functions_meeting(doc, count);
+}
+
 const TSNode *pg_doc_test_roots(const pg_doc *doc, size_t *count)
 {
 	struct pg_outline *o = outline(doc);
@@ -558,7 +633,7 @@ const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count)
 
 bool pg_doc_has_tests(const pg_doc *doc)
 {
-	return doc->in_test || outline(doc)->tests.len > 0;
+	return doc->in_test || (tests_possible(doc) && outline(doc)->tests.len > 0);
 }
 
 void pg_source_mark_test_file(pg_source *src, bool test)

@@ -221,4 +221,19 @@ commit focus
 run check -f json HEAD
 expect_json 'sorted(f["message"].split(" is focused with ")[1].split(":")[0] for f in j["findings"] if f["rule"]=="any/tests/focused-test") == ["fdescribe", "fit"]' "fit and fdescribe are named"
 
+# --- new or changed: the base side is asked only where the names occur ---
+# (functions.c base_names): a name in a base comment is not a function; a
+# method of another impl with the same name makes a "changed" one, as it
+# always did.
+new_repo newness
+mkdir -p lib src
+printf '// fresh2 is mentioned here, but no function has that name yet\nexports.keep = function () { return 1; };\nexports.arrow = () => 2;\n' > lib/a.js
+printf 'pub struct S;\npub struct T;\nimpl S {\n    pub fn new() -> S { S }\n}\n// later: pub fn later\npub fn keep() -> u32 { 1 }\n' > src/lib.rs
+commit base
+printf '// fresh2 is mentioned here, but no function has that name yet\nexports.keep = function () { return 1; };\nexports.arrow = () => {\n  return 22;\n};\nexports.fresh = function () { return 5; };\nexports.fresh2 = () => 6;\n' > lib/a.js
+printf 'pub struct S;\npub struct T;\nimpl S {\n    pub fn new() -> S { S }\n}\nimpl T {\n    pub fn new() -> T { T }\n}\n// later: pub fn later\npub fn keep() -> u32 { 2 }\npub fn later() -> u32 { 3 }\n' > src/lib.rs
+commit head
+run check -f json --fail-level none HEAD~1..
+expect_json 'sorted((f["path"], f["line"], f["message"].split(" public ")[0]) for f in j["findings"] if f["rule"]=="any/tests/untested-function") == [("lib/a.js", 3, "changed"), ("lib/a.js", 6, "new"), ("lib/a.js", 7, "new"), ("src/lib.rs", 7, "changed"), ("src/lib.rs", 10, "changed"), ("src/lib.rs", 11, "new")]' \
+  "new and changed functions, whatever else the base side mentions"
 finish
