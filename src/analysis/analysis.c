@@ -49,8 +49,20 @@ static bool glob_any(char *const *globs, const char *path)
 	return false;
 }
 
+/* The languages' default test globs, compiled once (the test search asks
+ * about every file of the head tree). */
+static pg_globset *default_test_sets[8];
+
+static void default_test_sets_init(void)
+{
+	size_t i;
+	for (i = 0; pg_languages[i] && i < 8; i++)
+		default_test_sets[i] = pg_globset_new(pg_languages[i]->test_paths);
+}
+
 bool pg_analysis_is_test_path(const pg_analysis_opts *opts, const char *path)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	const pg_lang *lang = pg_lang_for_path(path);
 	size_t i;
 	if (!lang)
@@ -58,9 +70,13 @@ bool pg_analysis_is_test_path(const pg_analysis_opts *opts, const char *path)
 	for (i = 0; pg_languages[i]; i++)
 		if (pg_languages[i] == lang)
 			break;
-	if (opts && opts->paths && i < 8 && opts->paths->test_paths[i])
-		return glob_any(opts->paths->test_paths[i], path);
-	return glob_any((char *const *)lang->test_paths, path);
+	if (i >= 8)
+		return glob_any((char *const *)lang->test_paths, path);
+	if (opts && opts->paths && opts->paths->test_paths[i])
+		return opts->paths->test_sets[i] ? pg_globset_match(opts->paths->test_sets[i], path)
+						 : glob_any(opts->paths->test_paths[i], path);
+	pthread_once(&once, default_test_sets_init);
+	return pg_globset_match(default_test_sets[i], path);
 }
 
 /* file_job - one file's work and its output, merged in order after the run. */

@@ -32,6 +32,8 @@ typedef struct pg_path_filter {
 	char **include; /* NULL-terminated globs; NULL: everything */
 	char **exclude; /* NULL-terminated globs */
 	char **test_paths[8]; /* per language index in pg_languages: extra test globs */
+	pg_globset *test_sets[8]; /* the same compiled, where the owner made them
+				     (pg_config_path_filter), else NULL */
 } pg_path_filter;
 
 /* pg_worker - what a worker thread lends a file visitor: its parser and

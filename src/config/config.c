@@ -75,8 +75,10 @@ void pg_config_dispose(pg_config *c)
 	selectors_dispose(&c->severities);
 	free_list(c->include);
 	free_list(c->exclude);
-	for (i = 0; i < PG_CONFIG_MAX_LANGS; i++)
+	for (i = 0; i < PG_CONFIG_MAX_LANGS; i++) {
 		free_list(c->test_paths[i]);
+		pg_globset_free(c->test_sets[i]);
+	}
 	free_list(c->agents.authors);
 	free_list(c->agents.trailers);
 	free(c->exclude_all); /* borrowed strings: only the array */
@@ -624,7 +626,11 @@ const pg_path_filter *pg_config_path_filter(pg_config *c)
 	memset(&c->paths_view, 0, sizeof(c->paths_view));
 	c->paths_view.include = c->include;
 	c->paths_view.exclude = c->exclude_all;
-	for (i = 0; i < PG_CONFIG_MAX_LANGS && i < 8; i++)
+	for (i = 0; i < PG_CONFIG_MAX_LANGS && i < 8; i++) {
 		c->paths_view.test_paths[i] = c->test_paths[i];
+		pg_globset_free(c->test_sets[i]);
+		c->test_sets[i] = c->test_paths[i] ? pg_globset_new((const char *const *)c->test_paths[i]) : NULL;
+		c->paths_view.test_sets[i] = c->test_sets[i];
+	}
 	return &c->paths_view;
 }

@@ -107,6 +107,7 @@ typedef struct pg_config {
 	char **exclude;
 	bool default_excludes;
 	char **test_paths[PG_CONFIG_MAX_LANGS];
+	pg_globset *test_sets[PG_CONFIG_MAX_LANGS]; /* compiled by pg_config_path_filter */
 	pg_severity fail_level;
 	bool fail_level_set;
 	pg_filter filter;

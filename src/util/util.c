@@ -406,15 +406,17 @@ static char *with_all_below(char *buf, size_t cap, const char *pattern, size_t p
  * pattern (no wildcard, bracket, escape or '/': those may match other text,
  * or nothing, as in a leading "**" + "/") occurs in the path. Most paths
  * fail a test-file glob on this alone. */
-static bool literal_present(const char *pattern, const char *path)
+#define GLOB_LITERAL_MAX 64
+
+/* That run into lit (NUL-terminated); its length, or 0: no shortcut. */
+static size_t glob_literal(const char *pattern, char lit[GLOB_LITERAL_MAX])
 {
 	const char *p = pattern, *best = NULL, *run = pattern;
 	size_t best_len = 0;
-	char lit[64];
 	for (;; p++) {
 		char c = *p;
 		if (c == '\\')
-			return true; /* escapes: no shortcut */
+			return 0; /* escapes: no shortcut */
 		if (!c || c == '*' || c == '?' || c == '[' || c == '/') {
 			if ((size_t)(p - run) > best_len) {
 				best = run;
@@ -425,27 +427,27 @@ static bool literal_present(const char *pattern, const char *path)
 			if (c == '[') { /* a class stands for one character: skip it */
 				const char *close = strchr(p + 1, ']');
 				if (!close)
-					return true;
+					return 0;
 				p = close;
 			}
 			run = p + 1;
 		}
 	}
-	if (best_len < 2 || best_len >= sizeof(lit))
-		return true;
+	if (best_len < 2 || best_len >= GLOB_LITERAL_MAX)
+		return 0;
 	memcpy(lit, best, best_len);
 	lit[best_len] = '\0';
-	return strstr(path, lit) != NULL;
+	return best_len;
 }
 
-bool pg_glob_match(const char *pattern, const char *path)
+/* pg_glob_match after the shortcut. */
+static bool glob_match_rest(const char *pattern, size_t plen, const char *path)
 {
-	size_t plen = strlen(pattern);
 	const char *slash;
 	char buf[256], pbuf[256], *tmp, *pat;
 	bool r;
 
-	if (plen == 0 || !literal_present(pattern, path))
+	if (plen == 0)
 		return false;
 	/* A trailing '/' names a directory: without another '/', a directory of
 	 * that name at any depth; with one, a path prefix from the root. */
@@ -501,6 +503,56 @@ bool pg_glob_match(const char *pattern, const char *path)
 	r = glob_segment_match(pat, path);
 	scratch_done(pbuf, pat);
 	return r;
+}
+
+bool pg_glob_match(const char *pattern, const char *path)
+{
+	char lit[GLOB_LITERAL_MAX];
+	if (glob_literal(pattern, lit) && !strstr(path, lit))
+		return false;
+	return glob_match_rest(pattern, strlen(pattern), path);
+}
+
+typedef struct set_glob {
+	const char *pattern;
+	size_t plen, litlen;
+	char lit[GLOB_LITERAL_MAX];
+} set_glob;
+
+struct pg_globset {
+	size_t n;
+	set_glob g[];
+};
+
+pg_globset *pg_globset_new(const char *const *globs)
+{
+	size_t i, n = 0;
+	pg_globset *s;
+	while (globs && globs[n])
+		n++;
+	s = pg_calloc(1, sizeof(*s) + n * sizeof(set_glob));
+	s->n = n;
+	for (i = 0; i < n; i++) {
+		s->g[i].pattern = globs[i];
+		s->g[i].plen = strlen(globs[i]);
+		s->g[i].litlen = glob_literal(globs[i], s->g[i].lit);
+	}
+	return s;
+}
+
+bool pg_globset_match(const pg_globset *s, const char *path)
+{
+	size_t i;
+	for (i = 0; s && i < s->n; i++)
+		if ((!s->g[i].litlen || strstr(path, s->g[i].lit)) &&
+		    glob_match_rest(s->g[i].pattern, s->g[i].plen, path))
+			return true;
+	return false;
+}
+
+void pg_globset_free(pg_globset *s)
+{
+	free(s);
 }
 
 uint64_t pg_time_usec(void)

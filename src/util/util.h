@@ -132,6 +132,13 @@ uint32_t pg_lines_find(const pg_lines *l, uint32_t off);
  * pattern without '/' matches the basename anywhere, a trailing '/' matches a
  * directory prefix. */
 bool pg_glob_match(const char *pattern, const char *path);
+/* pg_globset - globs matched against many paths (the test-path globs, for
+ * every file of the head tree): pg_glob_match with each pattern's shortcut
+ * worked out once. Borrows the patterns; true when any matches. */
+typedef struct pg_globset pg_globset;
+pg_globset *pg_globset_new(const char *const *globs);
+bool pg_globset_match(const pg_globset *s, const char *path);
+void pg_globset_free(pg_globset *s);
 
 /* A finding's fingerprint: FNV-1a 64 over the rule id, path, context and
  * the matched text with whitespace runs folded, as 16 hex digits (owned).

@@ -73,6 +73,38 @@ static void test_glob(void **state)
 	assert_false(pg_glob_match("benches/", "src/bench.rs"));
 }
 
+/* A compiled set answers as pg_glob_match over its patterns, one by one. */
+static void test_globset(void **state)
+{
+	static const char *const globs[] = { "*.min.js", "vendor/", "src/**/*.rs", "/top.js", "*.test.*",
+					     "**/tests/**", "file[0-9].js", "*.[jt]s", "a\\*c.js", "", NULL };
+	static const char *const paths[] = { "dist/app.min.js", "vendor/a/b.rs", "src/vendor.rs", "src/a/b/main.rs",
+					     "top.js", "sub/top.js", "web/a.test.js", "tests/cli.rs",
+					     "crate/tests/cli.rs", "file7.js", "filex.js", "web/a.ts", "web/a.rs",
+					     "a*c.js", "abc.js", "README", "" };
+	const char *one[2] = { NULL, NULL };
+	pg_globset *all = pg_globset_new(globs), *single;
+	size_t i, g;
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		bool any = false;
+		for (g = 0; globs[g]; g++) {
+			bool want = pg_glob_match(globs[g], paths[i]);
+			one[0] = globs[g];
+			single = pg_globset_new(one);
+			if (pg_globset_match(single, paths[i]) != want)
+				fail_msg("'%s' on '%s': the set says %d", globs[g], paths[i], !want);
+			pg_globset_free(single);
+			any = any || want;
+		}
+		assert_int_equal(pg_globset_match(all, paths[i]), any);
+	}
+	assert_true(pg_globset_match(all, "web/node/x.test.mjs"));
+	assert_false(pg_globset_match(all, "src/main.c"));
+	assert_false(pg_globset_match(NULL, "a.js"));
+	pg_globset_free(all);
+}
+
 static void test_lines(void **state)
 {
 	const char *t = "ab\ncd\n\nef";
@@ -225,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_buf_cap_is_enforced),
 		cmocka_unit_test(test_vec_push),
 		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_globset),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_parse_long),
