@@ -129,4 +129,9 @@ run check
 expect_err_has "merge base with origin" "default range named on stderr"
 expect_out_has "a.rs:1:36: warning[rust/robustness/unwrap]" "default range finds the change"
 
+# libgit2's start-up loads no CA bundle: its two loading calls bind to
+# prgate's own (src/git/tls_ca.c), which load nothing
+binds=$(LD_DEBUG=bindings "$PRGATE" --version 2>&1 >/dev/null |
+  grep -c "libgit2[^ ]* \[0\] to [^ ]*/prgate \[0\]: normal symbol \`mbedtls_x509_crt_parse_\(file\|path\)'")
+if [ "$binds" = 2 ]; then ok; else bad "libgit2's CA loading is not bound to prgate's ($binds bindings)"; fi
 finish
