@@ -57,5 +57,8 @@ int pg_cli_load_rules(pg_ruleset *rs, char **dirs, size_t ndirs, bool no_default
 /* Build the engine for rs and (may be NULL) a later stage's own rules; bad
  * queries are printed and counted in *bad. */
 int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra, int *bad);
+/* The same compiled per language on first use (pg_engine_new_lazy): for
+ * the embedded packs, whose rules compile. */
+int pg_cli_build_engine_lazy(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra);
 
 #endif

@@ -55,6 +55,11 @@ int pg_cli_build_engine(pg_engine **out, const pg_ruleset *rs, const pg_ruleset 
 	return pg_engine_new_with(out, rs, extra, print_rule_error, NULL, bad);
 }
 
+int pg_cli_build_engine_lazy(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra)
+{
+	return pg_engine_new_lazy(out, rs, extra, print_rule_error, NULL);
+}
+
 enum { OPT_STAGED = 256, OPT_COLOR, OPT_SHOW_SUPPRESSED };
 
 int pg_cmd_check(int argc, char **argv)

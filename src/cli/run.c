@@ -277,24 +277,18 @@ void pg_run_print_timings(const pg_run *run)
 	fputc('\n', stderr);
 }
 
-static void count_rule_error(void *ctx, const char *msg)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-/* early - what runs beside libgit2's start-up (it parses the system's CA
- * certificates), the reading of the range and configuration, and the diff:
- * the embedded packs, the stakes stage's signal table, and the engine for
- * both. The configuration can still switch rules off (pg_engine follows
- * rule->enabled). With --rules directories the engine is compiled after
- * they are read, and so it is when a rule did not compile here: compiled
- * again, its errors are printed in the order they always were. */
+/* early - what runs beside libgit2's start-up, the reading of the range
+ * and configuration, and the diff: the embedded packs, the stakes stage's
+ * signal table, and, with the embedded packs alone, the engine, compiled
+ * per language by the workers that meet one (pg_engine_new_lazy). The
+ * configuration can still switch rules off (pg_engine follows
+ * rule->enabled). With --rules directories the engine is compiled whole
+ * after they are read, and a rule of theirs that does not compile is
+ * reported before the analysis, as it always was. */
 typedef struct early {
 	pg_task task;
 	pg_run *run;
-	bool embedded, compile;
-	int bad; /* rules that did not compile */
+	bool embedded, lazy;
 } early;
 
 static int early_main(void *p)
@@ -303,26 +297,24 @@ static int early_main(void *p)
 	int err;
 	if (e->embedded && (err = pg_ruleset_add_embedded(&e->run->rules)) < 0)
 		return err;
-	if ((err = pg_stakes_stage_new(&e->run->stakes, NULL)) < 0 || !e->compile)
+	if ((err = pg_stakes_stage_new(&e->run->stakes, NULL)) < 0 || !e->lazy)
 		return err;
-	return pg_engine_new_with(&e->run->engine, &e->run->rules, pg_stakes_stage_visitor(e->run->stakes)->rules,
-				  count_rule_error, NULL, &e->bad);
+	return pg_cli_build_engine_lazy(&e->run->engine, &e->run->rules,
+					pg_stakes_stage_visitor(e->run->stakes)->rules);
 }
 
 /* The rules once the configuration is known: --rules directories read,
  * the configuration's switches and severities applied, and the engine
  * compiled unless the early one serves. */
-static int settle_rules(pg_run *run, const pg_run_opts *opts, const early *e)
+static int settle_rules(pg_run *run, const pg_run_opts *opts)
 {
 	int err, bad = 0;
 	if ((err = pg_cli_load_rules(&run->rules, (char **)opts->rule_dirs, opts->nrule_dirs, true,
 				     &run->bad_rules)) < 0)
 		return err;
 	pg_config_apply_rules(&run->config, &run->rules);
-	if (run->engine && !e->bad)
+	if (run->engine)
 		return 0;
-	pg_engine_free(run->engine);
-	run->engine = NULL;
 	err = pg_cli_build_engine(&run->engine, &run->rules, pg_stakes_stage_visitor(run->stakes)->rules, &bad);
 	run->bad_rules += bad;
 	return err;
@@ -345,7 +337,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 
 	e.run = run;
 	e.embedded = !opts->no_default_rules;
-	e.compile = opts->nrule_dirs == 0;
+	e.lazy = opts->nrule_dirs == 0;
 	pg_task_start(&e.task, early_main, &e);
 	err = pg_repo_open(&run->repo, NULL);
 	if (err < 0)
@@ -378,7 +370,7 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 		err = pg_analysis_collect(run->repo, &run->result.range, &run->opts.analysis, &run->result);
 	}
 	/* a rule that does not compile is reported first, as it was found first */
-	if ((rules_err = pg_task_join(&e.task)) < 0 || (rules_err = settle_rules(run, opts, &e)) < 0)
+	if ((rules_err = pg_task_join(&e.task)) < 0 || (rules_err = settle_rules(run, opts)) < 0)
 		return rules_err;
 	if (err < 0)
 		return err;
@@ -390,8 +382,9 @@ int pg_run_execute(pg_run *run, const pg_run_opts *opts)
 	run->opts.analysis.visitors[0] = pg_coverage_stage_visitor(run->coverage);
 	run->opts.analysis.visitors[1] = pg_stakes_stage_visitor(run->stakes);
 	run->opts.analysis.nvisitors = 2;
-	if ((err = pg_analysis_run_files(run->repo, &run->rules, run->engine, &run->opts.analysis,
-					 &run->result)) < 0)
+	err = pg_analysis_run_files(run->repo, &run->rules, run->engine, &run->opts.analysis, &run->result);
+	run->bad_rules += pg_engine_bad(run->engine); /* a lazy engine's, compiled by the workers */
+	if (err < 0)
 		return err;
 	pg_run_mark(run, PG_STAGE_ANALYSIS);
 	report_config_change(run);

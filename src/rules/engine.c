@@ -76,6 +76,18 @@ struct pg_engine {
 	lang_query langs[8];
 	size_t count;
 	pg_engine_backend backend;
+	/* pg_engine_new_lazy: langs[i] is pg_languages[i]'s part (count: the
+	 * table's length), compiled by the first thread that needs it
+	 * (part_for); bad counts what did not compile */
+	bool lazy;
+	const pg_ruleset *sets[3];
+	void (*on_error)(void *, const char *);
+	void *ctx;
+	atomic_int bad;
+	struct {
+		pthread_mutex_t mu;
+		atomic_bool built;
+	} slots[8];
 };
 
 /* The query tables compile_predicates() and pg_match_format() read, from
@@ -768,10 +780,9 @@ static uint8_t *prefilter(const lang_query *lq, const pg_doc *doc)
 
 /* prgate's matcher: each rule compiled alone (cheap), so a broken one is
  * reported at its own place and left out. */
-static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *const *sets,
+static bool build_native(lang_query *lq, const pg_lang *lang, const pg_ruleset *const *sets,
 			 void (*on_error)(void *, const char *), void *ctx, int *bad)
 {
-	lang_query *lq = &e->langs[e->count];
 	pg_vec infos; /* pattern_info */
 	size_t set, k;
 	uint32_t i;
@@ -846,12 +857,12 @@ static void build_native(pg_engine *e, const pg_lang *lang, const pg_ruleset *co
 	}
 	if (lq->rules) {
 		build_prefilter(lq);
-		e->count++;
-	} else {
-		free_patterns(lq);
-		pg_qm_free(lq->qm);
-		memset(lq, 0, sizeof(*lq));
+		return true;
 	}
+	free_patterns(lq);
+	pg_qm_free(lq->qm);
+	memset(lq, 0, sizeof(*lq));
+	return false;
 }
 
 int pg_engine_new(pg_engine **out, const pg_ruleset *rs,
@@ -886,7 +897,8 @@ int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_rulese
 	e->backend = backend;
 	if (backend == PG_ENGINE_NATIVE) {
 		for (n = 0; pg_languages[n] && n < 8; n++)
-			build_native(e, pg_languages[n], sets, on_error, ctx, bad);
+			if (build_native(&e->langs[e->count], pg_languages[n], sets, on_error, ctx, bad))
+				e->count++;
 		*out = e;
 		return 0;
 	}
@@ -926,6 +938,68 @@ int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_rulese
 	return 0;
 }
 
+int pg_engine_new_lazy(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+		       void (*on_error)(void *ctx, const char *msg), void *ctx)
+{
+	const char *env = getenv("PRGATE_QUERY_ENGINE");
+	pg_engine *e;
+	size_t n;
+	if (env && strcmp(env, "tsquery") == 0) { /* the reference: compiled whole */
+		int bad = 0, err = pg_engine_new_with(out, rs, extra, on_error, ctx, &bad);
+		if (err == 0)
+			atomic_store(&(*out)->bad, bad);
+		return err;
+	}
+	pg_lang_init();
+	e = pg_calloc(1, sizeof(*e));
+	e->backend = PG_ENGINE_NATIVE;
+	e->lazy = true;
+	e->sets[0] = rs;
+	e->sets[1] = extra;
+	e->on_error = on_error;
+	e->ctx = ctx;
+	for (n = 0; pg_languages[n] && n < 8; n++)
+		pthread_mutex_init(&e->slots[n].mu, NULL);
+	e->count = n;
+	*out = e;
+	return 0;
+}
+
+/* The part of e for lang, or NULL when none of its rules is for it; a lazy
+ * engine's is compiled here the first time (the other threads that need
+ * it meanwhile wait; a part for another language compiles beside it). */
+static const lang_query *part_for(const pg_engine *ce, const pg_lang *lang)
+{
+	pg_engine *e = (pg_engine *)ce; /* the lazy parts are the mutable state */
+	size_t i;
+	if (!e->lazy) {
+		for (i = 0; i < e->count; i++)
+			if (e->langs[i].lang == lang)
+				return &e->langs[i];
+		return NULL;
+	}
+	for (i = 0; i < e->count && pg_languages[i] != lang; i++)
+		;
+	if (i == e->count)
+		return NULL;
+	if (!atomic_load_explicit(&e->slots[i].built, memory_order_acquire)) {
+		pthread_mutex_lock(&e->slots[i].mu);
+		if (!atomic_load_explicit(&e->slots[i].built, memory_order_relaxed)) {
+			int bad = 0;
+			build_native(&e->langs[i], lang, e->sets, e->on_error, e->ctx, &bad);
+			atomic_fetch_add(&e->bad, bad);
+			atomic_store_explicit(&e->slots[i].built, true, memory_order_release);
+		}
+		pthread_mutex_unlock(&e->slots[i].mu);
+	}
+	return e->langs[i].rules ? &e->langs[i] : NULL;
+}
+
+int pg_engine_bad(const pg_engine *e)
+{
+	return atomic_load(&((pg_engine *)e)->bad);
+}
+
 void pg_engine_free(pg_engine *e)
 {
 	size_t i;
@@ -936,6 +1010,8 @@ void pg_engine_free(pg_engine *e)
 		if (e->langs[i].query)
 			ts_query_delete(e->langs[i].query);
 		pg_qm_free(e->langs[i].qm);
+		if (e->lazy)
+			pthread_mutex_destroy(&e->slots[i].mu);
 	}
 	free(e);
 }
@@ -1285,9 +1361,7 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 	uint64_t gave_up = 0;
 	if (!doc->tree)
 		return 0;
-	for (i = 0; i < e->count; i++)
-		if (e->langs[i].lang == doc->lang)
-			lq = &e->langs[i];
+	lq = part_for(e, doc->lang);
 	if (!lq || (spans && count == 0))
 		return 0;
 	rc.lq = lq;

@@ -69,6 +69,18 @@ int pg_engine_new_backend(pg_engine **out, const pg_ruleset *rs, const pg_rulese
 			  pg_engine_backend backend, void (*on_error)(void *ctx, const char *msg),
 			  void *ctx, int *bad);
 void pg_engine_free(pg_engine *e);
+/* An engine whose part for each language is compiled when a document of
+ * that language is first run (by that thread, beside the other languages'
+ * on theirs), not before: a run compiles only the languages it meets, on
+ * the workers, not on the path before them. A rule that does not compile
+ * is reported through on_error then, from that thread, and counted by
+ * pg_engine_bad. For rules known to compile (the embedded packs): a broken
+ * one in a language the run does not meet goes unreported.
+ * PRGATE_QUERY_ENGINE=tsquery compiles it whole, as pg_engine_new_with. */
+int pg_engine_new_lazy(pg_engine **out, const pg_ruleset *rs, const pg_ruleset *extra,
+		       void (*on_error)(void *ctx, const char *msg), void *ctx);
+/* Rules of a lazy engine that did not compile so far (0 for another). */
+int pg_engine_bad(const pg_engine *e);
 
 /* A run of document bytes [start, end). */
 typedef pg_qm_range pg_byte_span;
