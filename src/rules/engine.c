@@ -1019,8 +1019,8 @@ void pg_engine_free(pg_engine *e)
 size_t pg_engine_rule_count(const pg_engine *e, const char *language)
 {
 	size_t i, n = 0;
-	for (i = 0; i < e->count; i++)
-		if (!language || strcmp(e->langs[i].lang->name, language) == 0)
+	for (i = 0; i < e->count; i++) /* a lazy engine's uncompiled parts have no lang */
+		if (e->langs[i].lang && (!language || strcmp(e->langs[i].lang->name, language) == 0))
 			n += e->langs[i].rules;
 	return n;
 }

@@ -107,7 +107,8 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
  * after 60 bytes; without (fix templates), it is copied whole. Owned. */
 char *pg_match_format(const pg_match *m, const pg_doc *doc, const char *tmpl, bool one_line);
 
-/* Number of rules with a compiled query, per language name. */
+/* Number of rules with a compiled query, per language name (NULL: all);
+ * of a lazy engine, in the parts compiled so far. */
 size_t pg_engine_rule_count(const pg_engine *e, const char *language);
 
 #endif

@@ -337,6 +337,44 @@ static void test_restricted_outline(void **state)
 	ts_parser_delete(parser);
 }
 
+/* A lazy engine compiles a language's part when a document of it is first
+ * run: the others stay uncompiled, and a broken rule is reported then. */
+static void test_lazy_engine(void **state)
+{
+	pg_ruleset rs;
+	pg_engine *e = NULL;
+	TSParser *parser = ts_parser_new();
+	pg_source src;
+	char *msg = NULL;
+	int matches = 0;
+	(void)state;
+	pg_ruleset_init(&rs);
+	add_rule(&rs, RULE_HEAD("javascript/security/call", "javascript") "message: m\nquery: |\n  (call_expression) @match\n");
+	add_rule(&rs, RULE_HEAD("javascript/security/broken", "javascript") "message: m\nquery: |\n  (no_such_node) @match\n");
+	add_rule(&rs, RULE_HEAD("rust/security/call", "rust") "message: m\nquery: |\n  (call_expression) @match\n");
+	assert_int_equal(pg_engine_new_lazy(&e, &rs, NULL, record, &msg), 0);
+	assert_int_equal(pg_engine_rule_count(e, NULL), 0);
+	assert_null(msg);
+	pg_source_parse(&src, "a.js", "f(1);\ng(2);\n", 12, pg_lang_by_name("javascript"), parser, 0);
+	pg_engine_run(e, NULL, &src, PG_SOURCE_DOC(&src, 0), count_match, &matches);
+	pg_source_dispose(&src);
+	assert_int_equal(matches, 2);
+	assert_int_equal(pg_engine_rule_count(e, "javascript"), 1);
+	assert_int_equal(pg_engine_rule_count(e, "rust"), 0); /* no Rust document: not compiled */
+	assert_int_equal(pg_engine_bad(e), 1);
+	assert_non_null(strstr(msg, "javascript/security/broken"));
+	pg_source_parse(&src, "a.rs", "fn a() { f(1); }\n", 17, pg_lang_by_name("rust"), parser, 0);
+	pg_engine_run(e, NULL, &src, PG_SOURCE_DOC(&src, 0), count_match, &matches);
+	pg_source_dispose(&src);
+	assert_int_equal(matches, 3);
+	assert_int_equal(pg_engine_rule_count(e, "rust"), 1);
+	assert_int_equal(pg_engine_bad(e), 1);
+	free(msg);
+	pg_engine_free(e);
+	pg_ruleset_dispose(&rs);
+	ts_parser_delete(parser);
+}
+
 /* The text conditions the restricted outline rests on: what test_node
  * could say yes to must be seen; words that cannot be a test need not. */
 static void test_may_hold_tests(void **state)
@@ -448,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_rule_switched_off_after_build),
 		cmocka_unit_test(test_restricted_outline),
 		cmocka_unit_test(test_may_hold_tests),
+		cmocka_unit_test(test_lazy_engine),
 		cmocka_unit_test(test_embedded_rules_load),
 		cmocka_unit_test(test_query_precheck),
 	};
