@@ -519,9 +519,19 @@ static bool knows(const struct pg_outline *o, uint32_t off)
 	return lo < o->nwithin && o->within[lo].start <= off;
 }
 
+/* Is doc known to hold no test code without a walk? Not when a whole
+ * outline is there to ask (the matcher walked every node: no scan of the
+ * text then). */
+static bool no_tests(const pg_doc *doc)
+{
+	if (doc->outline && !doc->outline->within)
+		return false;
+	return !tests_possible(doc);
+}
+
 bool pg_doc_test_at(const pg_doc *doc, uint32_t off)
 {
-	return tests_possible(doc) && span_find(&outline(doc)->tests, off);
+	return !no_tests(doc) && span_find(&outline(doc)->tests, off);
 }
 
 bool pg_doc_in_test(const pg_doc *doc, TSNode node)
@@ -598,7 +608,7 @@ const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_
 {
 	struct pg_outline *o = doc->outline;
 	pg_outline_builder *b;
-	if (!doc->tree || tests_possible(doc) || (o && (!o->within || knows_all(o, spans, nspans))))
+	if (!doc->tree || (o && (!o->within || knows_all(o, spans, nspans))) || tests_possible(doc))
 		return pg_doc_functions_meeting(doc, count);
 	if (o) { /* restricted to other spans */
 		outline_free(o);
@@ -633,7 +643,7 @@ const TSNode *pg_doc_test_units(const pg_doc *doc, size_t *count)
 
 bool pg_doc_has_tests(const pg_doc *doc)
 {
-	return doc->in_test || (tests_possible(doc) && outline(doc)->tests.len > 0);
+	return doc->in_test || (!no_tests(doc) && outline(doc)->tests.len > 0);
 }
 
 void pg_source_mark_test_file(pg_source *src, bool test)
