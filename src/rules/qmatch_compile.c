@@ -217,6 +217,26 @@ static bool at_predicate(parser *p)
 	return n > 1 && (p->s[p->i + n - 1] == '?' || p->s[p->i + n - 1] == '!');
 }
 
+/* ts_language_symbol_for_name, remembered per query set: the packs name
+ * the same node types in many queries, and 0.20.7 scans every symbol of
+ * the grammar for each name (~8,000 instructions). */
+static TSSymbol symbol_for(pg_qm *q, const char *s, uint32_t len, bool named)
+{
+	size_t i;
+	named_symbol *ns;
+	for (i = 0; i < q->names.len; i++) {
+		ns = PG_VEC_AT(&q->names, named_symbol, i);
+		if (ns->len == len && ns->named == named && memcmp(ns->name, s, len) == 0)
+			return ns->symbol;
+	}
+	ns = pg_vec_push(&q->names);
+	ns->name = pg_strndup(s, len);
+	ns->len = len;
+	ns->named = named;
+	ns->symbol = ts_language_symbol_for_name(q->lang, s, len, named);
+	return ns->symbol;
+}
+
 static int parse_elem(parser *p, int depth, elem **out);
 
 /* The elements of a node's children or of a group, up to `close`. */
@@ -341,7 +361,7 @@ static int parse_elem(parser *p, int depth, elem **out)
 		TSSymbol sym;
 		if (read_string(p, &s, &len) < 0)
 			return -1;
-		sym = ts_language_symbol_for_name(p->q->lang, s, len, false);
+		sym = symbol_for(p->q, s, len, false);
 		free(s);
 		if (!sym)
 			return fail(p, start, "unknown node type", NULL, 0);
@@ -388,7 +408,7 @@ static int parse_elem(parser *p, int depth, elem **out)
 			if (n == 1 && p->s[at] == '_') {
 				e->wild = W_NAMED;
 			} else if (n) {
-				e->symbol = ts_language_symbol_for_name(p->q->lang, p->s + at, n, true);
+				e->symbol = symbol_for(p->q, p->s + at, n, true);
 				if (!e->symbol) {
 					elem_free(e);
 					return fail(p, at, "unknown node type", NULL, 0);
@@ -643,6 +663,7 @@ pg_qm *pg_qm_new(const TSLanguage *lang)
 	pg_vec_init(&q->strings, sizeof(str));
 	pg_vec_init(&q->captures, sizeof(str));
 	pg_vec_init(&q->wild, sizeof(uint32_t));
+	pg_vec_init(&q->names, sizeof(named_symbol));
 	rebuild_dispatch(q);
 	return q;
 }
@@ -667,6 +688,9 @@ void pg_qm_free(pg_qm *q)
 	free_strs(&q->strings);
 	free_strs(&q->captures);
 	pg_vec_dispose(&q->wild);
+	for (i = 0; i < q->names.len; i++)
+		free(PG_VEC_AT(&q->names, named_symbol, i)->name);
+	pg_vec_dispose(&q->names);
 	free(q->first);
 	free(q->by_sym);
 	free(q->field_parent);

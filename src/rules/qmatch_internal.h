@@ -48,6 +48,13 @@ typedef struct pattern {
 	uint32_t pred_off, pred_len; /* in q->preds */
 } pattern;
 
+typedef struct named_symbol {
+	char *name;
+	uint32_t len;
+	bool named;
+	TSSymbol symbol;
+} named_symbol;
+
 typedef struct str {
 	char *s;
 	uint32_t len;
@@ -71,6 +78,9 @@ struct pg_qm {
 	uint32_t *first;
 	uint32_t *by_sym;
 	pg_vec wild; /* uint32_t */
+	/* node type names resolved so far (symbol_for), for the next query:
+	 * libtree-sitter 0.20.7 resolves a name by a scan of every symbol */
+	pg_vec names; /* named_symbol */
 };
 
 #endif
