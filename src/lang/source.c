@@ -461,20 +461,30 @@ void pg_doc_outline_end(pg_outline_builder *b)
 	free(b);
 }
 
-/* The outline of doc, made by a walk of its own the first time. */
-static struct pg_outline *outline(const pg_doc *doc)
+/* Give b every node of the tree under root in depth-first order; with
+ * spans (sorted, n of them), only the nodes meeting one and the children
+ * of those: the matcher's walk under the added filter (qmatch.c). */
+static void outline_walk(pg_outline_builder *b, TSNode root, const pg_span *spans, size_t n)
 {
-	pg_outline_builder *b;
-	TSTreeCursor cur;
+	TSTreeCursor cur = ts_tree_cursor_new(root);
 	uint32_t depth = 0;
-	if (doc->outline)
-		return doc->outline;
-	if (!(b = pg_doc_outline_begin(doc)))
-		return doc->outline;
-	cur = ts_tree_cursor_new(ts_tree_root_node(doc->tree));
 	for (;;) {
-		pg_outline_node(b, ts_tree_cursor_current_node(&cur), depth);
-		if (ts_tree_cursor_goto_first_child(&cur)) {
+		TSNode node = ts_tree_cursor_current_node(&cur);
+		bool in = true;
+		pg_outline_node(b, node, depth);
+		if (spans) {
+			uint32_t a = ts_node_start_byte(node), e = ts_node_end_byte(node);
+			size_t lo = 0, hi = n;
+			while (lo < hi) { /* the first span ending after a */
+				size_t mid = lo + (hi - lo) / 2;
+				if (spans[mid].end <= a)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			in = lo < n && (spans[lo].start < e || (a == e && spans[lo].start <= a));
+		}
+		if (in && ts_tree_cursor_goto_first_child(&cur)) {
 			depth++;
 			continue;
 		}
@@ -486,6 +496,17 @@ static struct pg_outline *outline(const pg_doc *doc)
 	}
 done:
 	ts_tree_cursor_delete(&cur);
+}
+
+/* The outline of doc, made by a walk of its own the first time. */
+static struct pg_outline *outline(const pg_doc *doc)
+{
+	pg_outline_builder *b;
+	if (doc->outline)
+		return doc->outline;
+	if (!(b = pg_doc_outline_begin(doc)))
+		return doc->outline;
+	outline_walk(b, ts_tree_root_node(doc->tree), NULL, 0);
 	pg_doc_outline_end(b);
 	return doc->outline;
 }
@@ -571,39 +592,6 @@ static bool knows_all(const struct pg_outline *o, const pg_span *spans, size_t n
 	return true;
 }
 
-/* The walk the matcher makes under the added filter (qmatch.c), for the
- * outline alone: every node meeting the spans, and the children of each. */
-static void walk_within(pg_outline_builder *b, TSNode root, const pg_span *spans, size_t n)
-{
-	TSTreeCursor cur = ts_tree_cursor_new(root);
-	uint32_t depth = 0;
-	for (;;) {
-		TSNode node = ts_tree_cursor_current_node(&cur);
-		uint32_t a = ts_node_start_byte(node), e = ts_node_end_byte(node);
-		size_t lo = 0, hi = n;
-		pg_outline_node(b, node, depth);
-		while (lo < hi) { /* the first span ending after a */
-			size_t mid = lo + (hi - lo) / 2;
-			if (spans[mid].end <= a)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < n && (spans[lo].start < e || (a == e && spans[lo].start <= a)) &&
-		    ts_tree_cursor_goto_first_child(&cur)) {
-			depth++;
-			continue;
-		}
-		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-			depth--;
-		}
-	}
-done:
-	ts_tree_cursor_delete(&cur);
-}
-
 const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_t nspans, size_t *count)
 {
 	struct pg_outline *o = doc->outline;
@@ -615,7 +603,7 @@ const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_
 		((pg_doc *)doc)->outline = NULL;
 	}
 	if ((b = pg_doc_outline_begin_within(doc, spans, nspans))) {
-		walk_within(b, ts_tree_root_node(doc->tree), spans, nspans);
+		outline_walk(b, ts_tree_root_node(doc->tree), spans, nspans);
 		pg_doc_outline_end(b);
 	}
 	return pg_doc_functions_meeting(doc, count);
