@@ -83,6 +83,10 @@ typedef struct pg_span {
 	uint32_t start, end;
 } pg_span;
 
+/* Does [a, b) meet one of `spans` (sorted, disjoint; an empty [a, a): lie
+ * in one)? A binary search. */
+bool pg_spans_meet(const pg_span *spans, size_t count, uint32_t a, uint32_t b);
+
 /*
  * pg_doc - one parse unit.
  *   lang     - its language

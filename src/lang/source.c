@@ -472,18 +472,8 @@ static void outline_walk(pg_outline_builder *b, TSNode root, const pg_span *span
 		TSNode node = ts_tree_cursor_current_node(&cur);
 		bool in = true;
 		pg_outline_node(b, node, depth);
-		if (spans) {
-			uint32_t a = ts_node_start_byte(node), e = ts_node_end_byte(node);
-			size_t lo = 0, hi = n;
-			while (lo < hi) { /* the first span ending after a */
-				size_t mid = lo + (hi - lo) / 2;
-				if (spans[mid].end <= a)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			in = lo < n && (spans[lo].start < e || (a == e && spans[lo].start <= a));
-		}
+		if (spans)
+			in = pg_spans_meet(spans, n, ts_node_start_byte(node), ts_node_end_byte(node));
 		if (in && ts_tree_cursor_goto_first_child(&cur)) {
 			depth++;
 			continue;
@@ -523,21 +513,24 @@ static struct pg_outline *whole(const pg_doc *doc)
 	return outline(doc);
 }
 
-/* Does a restricted outline know about offset off (inside one of its
- * spans)? A whole one always does. */
-static bool knows(const struct pg_outline *o, uint32_t off)
+bool pg_spans_meet(const pg_span *spans, size_t count, uint32_t a, uint32_t b)
 {
-	size_t lo = 0, hi = o->nwithin;
-	if (!o->within)
-		return true;
-	while (lo < hi) {
+	size_t lo = 0, hi = count;
+	while (lo < hi) { /* the first span ending after a */
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->within[mid].end <= off)
+		if (spans[mid].end <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < o->nwithin && o->within[lo].start <= off;
+	return lo < count && (spans[lo].start < b || (a == b && spans[lo].start <= a));
+}
+
+/* Does a restricted outline know about offset off (inside one of its
+ * spans)? A whole one always does. */
+static bool knows(const struct pg_outline *o, uint32_t off)
+{
+	return !o->within || pg_spans_meet(o->within, o->nwithin, off, off + 1);
 }
 
 /* Is doc known to hold no test code without a walk? Not when a whole

@@ -734,10 +734,6 @@ static void build_prefilter(lang_query *lq)
 }
 
 /* The patterns that can match a document with these literals in it. */
-/* the outline takes the matcher's spans as they are */
-_Static_assert(sizeof(pg_span) == sizeof(pg_byte_span) && offsetof(pg_span, end) == offsetof(pg_byte_span, end),
-	       "pg_span and pg_byte_span differ");
-
 /* A rule the configuration switched off after the build (engine.h). */
 static bool pattern_live(const pattern_info *pi)
 {
@@ -1380,7 +1376,7 @@ uint64_t pg_engine_run_spans(const pg_engine *e, TSQueryCursor *cursor, const pg
 		 * restricted to the spans, one that knows the nodes there
 		 * (lang.h: only where the document can hold no test code). */
 		pg_outline_builder *ob = !pg_qm_pattern_count(lq->qm) ? NULL
-					 : spans ? pg_doc_outline_begin_within(doc, (const pg_span *)spans, count)
+					 : spans ? pg_doc_outline_begin_within(doc, spans, count)
 						 : pg_doc_outline_begin(doc);
 		qc = pg_qm_cursor_new();
 		if ((enabled = prefilter(lq, doc)))

@@ -596,20 +596,6 @@ static void visit(const pg_qm *q, pg_qm_cursor *m, size_t ko, uint32_t kn, uint3
 	}
 }
 
-/* Does [a, b) meet one of the sorted ranges (an empty node: lie in one)? */
-static bool meets(const pg_qm_range *r, size_t count, uint32_t a, uint32_t b)
-{
-	size_t lo = 0, hi = count;
-	while (lo < hi) { /* the first range ending after a */
-		size_t mid = lo + (hi - lo) / 2;
-		if (r[mid].end <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < count && (r[lo].start < b || (a == b && r[lo].start <= a));
-}
-
 void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range *ranges,
 		size_t count, pg_qm_check check, pg_qm_cb cb, void *ctx)
 {
@@ -646,7 +632,7 @@ void pg_qm_exec(const pg_qm *q, pg_qm_cursor *m, TSNode root, const pg_qm_range 
 		if (m->node_hook)
 			m->node_hook(m->node_ctx, kd.node, (uint32_t)m->frames.len - 1);
 		inside = !ranges ||
-			 meets(ranges, count, ts_node_start_byte(kd.node), ts_node_end_byte(kd.node));
+			 pg_spans_meet(ranges, count, ts_node_start_byte(kd.node), ts_node_end_byte(kd.node));
 		/* below a node that meets the ranges: every pattern at the ones
 		 * that meet them too, sibling sequences at the others (their
 		 * later nodes may); the children of the ones inside are read

@@ -33,6 +33,8 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "lang/lang.h" /* pg_span */
+
 typedef struct pg_qm pg_qm;
 typedef struct pg_qm_cursor pg_qm_cursor;
 
@@ -98,9 +100,7 @@ void pg_qm_cursor_set_enabled(pg_qm_cursor *c, const uint8_t *enabled);
 uint64_t pg_qm_cursor_gave_up(const pg_qm_cursor *c);
 
 /* A run of document bytes [start, end). */
-typedef struct pg_qm_range {
-	uint32_t start, end;
-} pg_qm_range;
+typedef pg_span pg_qm_range;
 
 /* Match every pattern at every node under `root`, calling cb per match: in
  * document order of the node where the match starts, then pattern order.
