@@ -28,7 +28,11 @@ printf 'function g(a) { eval(a); }' > nonl.js
 { printf 'var a=1;'; for i in $(seq 1 20000); do printf 'f%d(x);' "$i"; done; printf 'eval(q);\n'; } > min.js
 sentinel s1.js
 commit kinds
-run check -f json HEAD~1..
+# the parse budget is wall time: under valgrind (PRGATE_VALGRIND=1, CI runs
+# two such tests at once) the 200 kB line can take more than the default
+# 5 s while the other worker compiles its language's rules; the budget
+# has tests of its own below
+run check -f json --parse-timeout 120000 HEAD~1..
 expect_code 1 "matrix: the gate fails on the sentinel"
 file_field '"nul.rs"' skipped_reason '"binary"' "NUL bytes: skipped as binary"
 file_field '"big.js"' skipped_reason '"too-large"' "over 2 MiB: skipped as too-large"
