@@ -187,44 +187,57 @@ static int classifier_init(classifier *c)
 	return 0;
 }
 
-static bool globs_match(const char *list, const char *path)
-{
-	char glob[256];
-	const char *p = list, *bar;
-	if (!list)
-		return true;
-	while (*p) {
-		size_t n;
-		bar = strchr(p, '|');
-		n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n < sizeof(glob)) {
-			memcpy(glob, p, n);
-			glob[n] = 0;
-			if (pg_glob_match(glob, path))
-				return true;
-		}
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return false;
-}
+/* The rows' path globs ("a|b|c") and the generic test globs, compiled once
+ * (pg_globset): the stakes stage asks them about every file, several
+ * times. Static data, so one table for the process. */
+static pg_globset **row_globs;      /* per row, NULL: no paths (any file) */
+static pg_globset *generic_tests_set;
 
-static bool glob_list(const char *const *globs, const char *path)
+static void globs_init(void)
 {
 	size_t i;
-	for (i = 0; globs && globs[i]; i++)
-		if (pg_glob_match(globs[i], path))
-			return true;
-	return false;
+	row_globs = pg_calloc(pg_signal_row_count + 1, sizeof(*row_globs));
+	for (i = 0; i < pg_signal_row_count; i++) {
+		const char *list = pg_signal_rows[i].paths, *p;
+		char **globs;
+		size_t n = 1, k = 0;
+		if (!list)
+			continue;
+		for (p = list; *p; p++)
+			n += *p == '|';
+		globs = pg_calloc(n + 1, sizeof(char *)); /* kept: the set borrows them */
+		for (p = list;; ) {
+			const char *bar = strchr(p, '|');
+			globs[k++] = pg_strndup(p, bar ? (size_t)(bar - p) : strlen(p));
+			if (!bar)
+				break;
+			p = bar + 1;
+		}
+		row_globs[i] = pg_globset_new((const char *const *)globs);
+	}
+	generic_tests_set = pg_globset_new(generic_tests);
+}
+
+/* Does the row's path list take `path` (no list: every path)? */
+static bool row_paths(const pg_signal_row *row, const char *path)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, globs_init);
+	return !row->paths || pg_globset_match(row_globs[row - pg_signal_rows], path);
+}
+
+static bool generic_test(const char *path)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, globs_init);
+	return pg_globset_match(generic_tests_set, path);
 }
 
 static bool is_test_path(const pg_stakes_opts *opts, const char *path)
 {
 	if (pg_lang_for_path(path))
-		return pg_analysis_is_test_path(opts ? opts->analysis : NULL, path) ||
-		       glob_list(generic_tests, path);
-	return glob_list(generic_tests, path);
+		return pg_analysis_is_test_path(opts ? opts->analysis : NULL, path) || generic_test(path);
+	return generic_test(path);
 }
 
 /* file_ctx - one file being classified. */
@@ -319,7 +332,7 @@ static void on_match(void *p, const pg_source *src, const pg_doc *doc, const pg_
 	const pg_signal_row *row = row_of(hc->cl, m->rule);
 	query_hit *h;
 	uint32_t col, end = m->end_byte > m->start_byte ? m->end_byte - 1 : m->start_byte;
-	if (!row || !globs_match(row->paths, hc->f->path))
+	if (!row || !row_paths(row, hc->f->path))
 		return;
 	if (pg_doc_in_test(doc, m->node))
 		return; /* test code inside a source file */
@@ -414,7 +427,7 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		bool inside = false;
-		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !globs_match(row->paths, f->path))
+		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !row_paths(row, f->path))
 			continue;
 		/* Most files have no line of most rows: one search of the whole
 		 * text says so. A line's match is also one in the whole text
@@ -523,7 +536,7 @@ static void scan_text(const classifier *cl, const pg_file *f, const char *text, 
 	sc->head = pg_calloc(pg_signal_row_count + 1, 1);
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
-		if (row->match == SIG_HEAD && globs_match(row->paths, f->path))
+		if (row->match == SIG_HEAD && row_paths(row, f->path))
 			sc->head[i] = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len < HEAD_BYTES ? len : HEAD_BYTES, 0,
 						  0, md, NULL) >= 0;
 	}
@@ -546,7 +559,7 @@ static bool lower_file(file_ctx *fc, const pg_stakes_opts *opts, const file_scan
 		const pg_signal_row *row = &pg_signal_rows[i];
 		if (row->tier != PG_TIER_LOW)
 			continue;
-		if ((row->match == SIG_PATH && globs_match(row->paths, f->path)) ||
+		if ((row->match == SIG_PATH && row_paths(row, f->path)) ||
 		    (row->match == SIG_HEAD && sc->head && sc->head[i])) {
 			add_signal(sf, row->kind, PG_TIER_LOW, 0, pg_strdup(row->reason), true);
 			return true;
@@ -734,7 +747,7 @@ static bool lowered_by_path(const pg_stakes_opts *opts, const char *path)
 		return true;
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
-		if (row->tier == PG_TIER_LOW && row->match == SIG_PATH && globs_match(row->paths, path))
+		if (row->tier == PG_TIER_LOW && row->match == SIG_PATH && row_paths(row, path))
 			return true;
 	}
 	return false;
@@ -769,7 +782,7 @@ static int classify(classifier *cl, const pg_file *f, const pg_line_range *ws, s
 		uint32_t first = f->added_count ? counted_line(&fc, 1, UINT32_MAX) : 0;
 		for (i = 0; i < pg_signal_row_count; i++) {
 			const pg_signal_row *row = &pg_signal_rows[i];
-			if (row->match == SIG_PATH && row->tier != PG_TIER_LOW && globs_match(row->paths, f->path)) {
+			if (row->match == SIG_PATH && row->tier != PG_TIER_LOW && row_paths(row, f->path)) {
 				add_signal(out, row->kind, row->tier, first, pg_strdup(row->reason), false);
 				if (row->hint && !out->hint)
 					out->hint = pg_strdup(row->hint);
