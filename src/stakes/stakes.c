@@ -191,12 +191,15 @@ static int classifier_init(classifier *c)
  * (pg_globset): the stakes stage asks them about every file, several
  * times. Static data, so one table for the process. */
 static pg_globset **row_globs;      /* per row, NULL: no paths (any file) */
+static char ***row_lists;           /* per row, the globs its set borrows */
 static pg_globset *generic_tests_set;
+static pthread_once_t globs_once = PTHREAD_ONCE_INIT;
 
 static void globs_init(void)
 {
 	size_t i;
 	row_globs = pg_calloc(pg_signal_row_count + 1, sizeof(*row_globs));
+	row_lists = pg_calloc(pg_signal_row_count + 1, sizeof(*row_lists));
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const char *list = pg_signal_rows[i].paths, *p;
 		char **globs;
@@ -205,7 +208,7 @@ static void globs_init(void)
 			continue;
 		for (p = list; *p; p++)
 			n += *p == '|';
-		globs = pg_calloc(n + 1, sizeof(char *)); /* kept: the set borrows them */
+		globs = row_lists[i] = pg_calloc(n + 1, sizeof(char *)); /* the set borrows them */
 		for (p = list;; ) {
 			const char *bar = strchr(p, '|');
 			globs[k++] = pg_strndup(p, bar ? (size_t)(bar - p) : strlen(p));
@@ -221,15 +224,13 @@ static void globs_init(void)
 /* Does the row's path list take `path` (no list: every path)? */
 static bool row_paths(const pg_signal_row *row, const char *path)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, globs_init);
+	pthread_once(&globs_once, globs_init);
 	return !row->paths || pg_globset_match(row_globs[row - pg_signal_rows], path);
 }
 
 static bool generic_test(const char *path)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, globs_init);
+	pthread_once(&globs_once, globs_init);
 	return pg_globset_match(generic_tests_set, path);
 }
 
