@@ -120,6 +120,7 @@ int pg_cov_diff(cov_ctx *c, const pg_covdata *d);
  *   size    - the blob's size in bytes; when not scanned, a lower bound
  *   scanned - the blob was read; false: it was over the size limit then
  *   hashes, count - sorted, distinct (none when not scanned, or binary)
+ *   entry   - the cache's own: which entry (pg_cov_mentions_mark)
  */
 typedef struct cov_mentions cov_mentions;
 typedef struct cov_mention {
@@ -127,6 +128,7 @@ typedef struct cov_mention {
 	bool scanned;
 	const uint64_t *hashes;
 	size_t count;
+	size_t entry;
 } cov_mention;
 
 /* Open the cache file at `path` (NULL: a cache in memory only, nothing is
@@ -141,6 +143,9 @@ bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test
 /* The same without marking it (writes nothing: threads may peek at once,
  * while nobody gets or puts). */
 bool pg_cov_mentions_peek(const cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out);
+/* Mark what a peek found as get would have: peek, then mark once the blob
+ * is looked at, is one search, not two. */
+void pg_cov_mentions_mark(cov_mentions *m, const cov_mention *e);
 /* Record what this run found for a blob; `hashes` (may be NULL) is taken. */
 void pg_cov_mentions_put(cov_mentions *m, const unsigned char oid[20], bool test_file, uint64_t size, bool scanned,
 			 uint64_t *hashes, size_t count);

@@ -247,6 +247,7 @@ static bool lookup(cov_mentions *m, const unsigned char oid[20], bool test_file,
 			out->scanned = (e->flags & FLAG_SCANNED) != 0;
 			out->hashes = m->old_hashes + e->first;
 			out->count = e->count;
+			out->entry = mid;
 			return true;
 		}
 		if (c < 0)
@@ -255,6 +256,12 @@ static bool lookup(cov_mentions *m, const unsigned char oid[20], bool test_file,
 			hi = mid;
 	}
 	return false;
+}
+
+void pg_cov_mentions_mark(cov_mentions *m, const cov_mention *e)
+{
+	if (m->head && e->entry < m->head->count)
+		m->seen[e->entry] = true;
 }
 
 bool pg_cov_mentions_get(cov_mentions *m, const unsigned char oid[20], bool test_file, cov_mention *out)

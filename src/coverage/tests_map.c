@@ -28,6 +28,8 @@
 typedef struct queued {
 	unsigned char oid[20];
 	bool test;
+	bool found;        /* the cache has an entry: `known` (flush's peek) */
+	cov_mention known;
 	bool read;
 	int err;
 	size_t len;
@@ -313,8 +315,10 @@ static bool blob_mentions(search *s, queued *q, cov_mention *out)
 {
 	pg_coverage_summary *sum = s->c->sum;
 
-	if (pg_cov_mentions_get(s->cache, q->oid, q->test, out)) {
-		bool too_large = s->max_size && out->size > s->max_size;
+	if (q->found) {
+		bool too_large = s->max_size && q->known.size > s->max_size;
+		pg_cov_mentions_mark(s->cache, &q->known);
+		*out = q->known;
 		if (out->scanned || too_large) {
 			sum->search_cached++;
 			return !too_large;
@@ -480,10 +484,8 @@ static int flush(search *s)
 	bool done = false;
 	for (i = 0; i < s->nbatch; i++) {
 		queued *q = &s->batch[i];
-		cov_mention m;
-		bool answered = pg_cov_mentions_peek(s->cache, q->oid, q->test, &m) &&
-				(m.scanned || (s->max_size && m.size > s->max_size));
-		q->read = !answered;
+		q->found = pg_cov_mentions_peek(s->cache, q->oid, q->test, &q->known);
+		q->read = !(q->found && (q->known.scanned || (s->max_size && q->known.size > s->max_size)));
 		need += q->read;
 	}
 	if (need)

@@ -234,7 +234,6 @@ static int source_parse(pg_source *src, const char *path, const char *text, size
 }
 
 /* pg_outline - a document's test code and comments (see lang.h). */
-
 struct pg_outline {
 	pg_vec tests;     /* pg_span */
 	pg_vec test_roots; /* TSNode: the nodes of tests */
@@ -501,15 +500,21 @@ static struct pg_outline *outline(const pg_doc *doc)
 	return doc->outline;
 }
 
+/* Forget a restricted outline, for one made again (the cache is the
+ * document's, see lang.h). */
+static void drop_restricted(const pg_doc *doc)
+{
+	if (doc->outline && doc->outline->within) {
+		outline_free(doc->outline);
+		((pg_doc *)doc)->outline = NULL;
+	}
+}
+
 /* The whole outline: a restricted one is made again by a walk of every
  * node. */
 static struct pg_outline *whole(const pg_doc *doc)
 {
-	struct pg_outline *o = doc->outline;
-	if (o && o->within) {
-		outline_free(o);
-		((pg_doc *)doc)->outline = NULL;
-	}
+	drop_restricted(doc);
 	return outline(doc);
 }
 
@@ -573,15 +578,24 @@ const TSNode *pg_doc_functions_meeting(const pg_doc *doc, size_t *count)
 	return o->functions.items;
 }
 
-/* Does a restricted outline know all of spans? */
+/* Does a restricted outline know all of spans? Its spans are merged
+ * (none ends where the next starts), so each of these must lie inside one
+ * of them: the first ending after its start. */
 static bool knows_all(const struct pg_outline *o, const pg_span *spans, size_t n)
 {
 	size_t i;
-	uint32_t off;
-	for (i = 0; i < n; i++)
-		for (off = spans[i].start; off < spans[i].end; off++)
-			if (!knows(o, off))
-				return false;
+	for (i = 0; i < n; i++) {
+		size_t lo = 0, hi = o->nwithin;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (o->within[mid].end <= spans[i].start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == o->nwithin || o->within[lo].start > spans[i].start || o->within[lo].end < spans[i].end)
+			return false;
+	}
 	return true;
 }
 
@@ -591,10 +605,7 @@ const TSNode *pg_doc_functions_at(const pg_doc *doc, const pg_span *spans, size_
 	pg_outline_builder *b;
 	if (!doc->tree || (o && (!o->within || knows_all(o, spans, nspans))) || tests_possible(doc))
 		return pg_doc_functions_meeting(doc, count);
-	if (o) { /* restricted to other spans */
-		outline_free(o);
-		((pg_doc *)doc)->outline = NULL;
-	}
+	drop_restricted(doc); /* restricted to other spans */
 	if ((b = pg_doc_outline_begin_within(doc, spans, nspans))) {
 		outline_walk(b, ts_tree_root_node(doc->tree), spans, nspans);
 		pg_doc_outline_end(b);

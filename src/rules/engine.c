@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -733,7 +732,6 @@ static void build_prefilter(lang_query *lq)
 	lq->lits = ls;
 }
 
-/* The patterns that can match a document with these literals in it. */
 /* A rule the configuration switched off after the build (engine.h). */
 static bool pattern_live(const pattern_info *pi)
 {

@@ -1034,9 +1034,6 @@ static uint32_t count_lines(const char *s, size_t n)
 	return n && s[n - 1] != '\n' ? c + 1 : c;
 }
 
-/* Classify one file of the range: read what it needs from the repository. */
-/* Classify one file of the range: `scan` from the analysis's visit, or
- * NULL to read the file here. */
 /* classify_in_repo reads a file no visit saw when this holds. */
 static bool readable_unseen(const pg_file *f)
 {
@@ -1055,6 +1052,8 @@ static bool wants_ws_diff(const pg_file *f, const file_scan *scan)
 	       (f->status == PG_FILE_MODIFIED || f->status == PG_FILE_RENAMED);
 }
 
+/* Classify one file of the range: `scan` from the analysis's visit, or
+ * NULL to read the file here. */
 static int classify_in_repo(classifier *cl, struct pg_repo *repo, const pg_file *f, bool untested,
 			    const pg_result *r, const pg_stakes_opts *opts, const file_scan *scan,
 			    pg_stakes_file *out)

@@ -336,17 +336,24 @@ static void mentions_prune(void **state)
 	(void)state;
 
 	m = pg_cov_mentions_open(path, &warning);
-	for (i = 1; i <= 4; i++) {
+	for (i = 1; i <= 8; i += i == 4 ? 4 : 1) {
 		oid_of(oid, i);
 		pg_cov_mentions_put(m, oid, false, i, true, hashes_of(1, i), 1);
 	}
 	assert_int_equal(pg_cov_mentions_save(m, NULL, NULL), 0);
 	pg_cov_mentions_free(m);
 
-	/* a run that looks up 2 (even: "gone" by odd_exists, but seen) and adds 6 */
+	/* a run that looks up 2 (even: "gone" by odd_exists, but seen), peeks
+	 * at 4 and 8 and marks 8 (seen as by a get), and adds 6 */
 	m = pg_cov_mentions_open(path, &warning);
 	oid_of(oid, 2);
 	assert_true(pg_cov_mentions_get(m, oid, false, &e));
+	oid_of(oid, 4);
+	assert_true(pg_cov_mentions_peek(m, oid, false, &e));
+	oid_of(oid, 8);
+	assert_true(pg_cov_mentions_peek(m, oid, false, &e));
+	assert_int_equal(e.size, 8);
+	pg_cov_mentions_mark(m, &e);
 	oid_of(oid, 6);
 	pg_cov_mentions_put(m, oid, false, 6, true, NULL, 0);
 	assert_int_equal(pg_cov_mentions_save(m, odd_exists, NULL), 0);
@@ -354,8 +361,9 @@ static void mentions_prune(void **state)
 
 	m = pg_cov_mentions_open(path, &warning);
 	assert_null(warning);
-	for (i = 1; i <= 6; i++) {
-		bool want = i == 1 || i == 2 || i == 3 || i == 6; /* 4: unseen and gone; 5: never */
+	for (i = 1; i <= 8; i++) {
+		/* 4: only peeked at, and gone; 5, 7: never */
+		bool want = i == 1 || i == 2 || i == 3 || i == 6 || i == 8;
 		oid_of(oid, i);
 		assert_int_equal(pg_cov_mentions_get(m, oid, false, &e), want);
 	}
