@@ -42,7 +42,11 @@ typedef struct classifier {
 	bool engine_failed;
 	pcre2_code **re, **sec, **sec_end; /* per row, NULL when unused */
 	pcre2_code **pre; /* a line row's regex over the whole text (see scan_lines) */
-	pg_litscan **lits; /* the literals a line row's regex requires (prefilter.h), or NULL */
+	/* The literals line rows' regexes require (prefilter.h), in one
+	 * automaton: row i needs one of lit_ids[lit_first[i], lit_first[i+1])
+	 * (an empty range: the row requires none). */
+	pg_litscan *lits;
+	uint32_t *lit_first, *lit_ids;
 	pcre2_match_data *md;
 	TSParser *parser;
 	TSQueryCursor *cursor;
@@ -92,9 +96,9 @@ static void classifier_dispose(classifier *c)
 	free(c->re);
 	free(c->by_path);
 	free(c->pre);
-	for (i = 0; c->lits && i < pg_signal_row_count; i++)
-		pg_litscan_free(c->lits[i]);
-	free(c->lits);
+	pg_litscan_free(c->lits);
+	free(c->lit_first);
+	free(c->lit_ids);
 	free(c->sec);
 	free(c->sec_end);
 	pcre2_match_data_free(c->md);
@@ -116,27 +120,31 @@ static void on_engine_error(void *ctx, const char *msg)
 	pg_error_set(PG_ERROR, "%s", msg);
 }
 
-/* The literals one of which a text holds if the regex finds a line in it
- * (prefilter.h): one automaton pass rules most texts out before the regex
- * searches them. NULL when the regex requires none. */
-static pg_litscan *row_literals(const char *regex)
+/* Add to c->lits the literals one of which a text holds if row i's regex
+ * finds a line in it (prefilter.h), and note their ids for the row: one
+ * automaton pass over a text rules most rows out before their regexes
+ * search it. None when the regex requires none. */
+static void row_literals(classifier *c, size_t i, const char *regex, pg_vec *ids)
 {
 	pg_vec v;
 	bool icase;
 	size_t k;
-	pg_litscan *ls = NULL;
 	pg_vec_init(&v, sizeof(char *));
 	if (pg_regex_literals(regex, strlen(regex), &v, &icase))
-		ls = pg_litscan_of(v.items, v.len, icase);
+		for (k = 0; k < v.len; k++) {
+			const char *lit = *PG_VEC_AT(&v, char *, k);
+			*(uint32_t *)pg_vec_push(ids) = pg_litscan_add(c->lits, lit, strlen(lit), icase);
+		}
 	for (k = 0; k < v.len; k++)
 		free(*PG_VEC_AT(&v, char *, k));
 	pg_vec_dispose(&v);
-	return ls;
+	c->lit_first[i + 1] = (uint32_t)ids->len;
 }
 
 static int classifier_init(classifier *c)
 {
 	size_t i, nq = 0;
+	pg_vec ids;
 	int err;
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->engine_lock, NULL);
@@ -146,9 +154,12 @@ static int classifier_init(classifier *c)
 	c->sec = pg_calloc(pg_signal_row_count, sizeof(*c->sec));
 	c->sec_end = pg_calloc(pg_signal_row_count, sizeof(*c->sec_end));
 	c->pre = pg_calloc(pg_signal_row_count, sizeof(*c->pre));
-	c->lits = pg_calloc(pg_signal_row_count, sizeof(*c->lits));
+	c->lits = pg_litscan_new();
+	c->lit_first = pg_calloc(pg_signal_row_count + 1, sizeof(*c->lit_first));
+	pg_vec_init(&ids, sizeof(uint32_t));
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
+		c->lit_first[i + 1] = (uint32_t)ids.len;
 		if (row->match == SIG_QUERY) {
 			pg_rule *r = pg_calloc(1, sizeof(*r));
 			r->id = pg_printf_alloc("stakes/%s", row->id);
@@ -164,6 +175,7 @@ static int classifier_init(classifier *c)
 			r->query_line = 1;
 			if ((err = pg_ruleset_add(&c->rules, r)) < 0) {
 				pg_rule_free(r);
+				pg_vec_dispose(&ids);
 				classifier_dispose(c);
 				return err;
 			}
@@ -175,12 +187,15 @@ static int classifier_init(classifier *c)
 		    (row->section_end && !(c->sec_end[i] = compile_re(row->section_end, row->id, false))) ||
 		    (row->match == SIG_LINE && !row->section &&
 		     !(c->pre[i] = compile_re(row->pattern, row->id, true)))) {
+			pg_vec_dispose(&ids);
 			classifier_dispose(c);
 			return PG_ERROR;
 		}
 		if (c->pre[i])
-			c->lits[i] = row_literals(row->pattern);
+			row_literals(c, i, row->pattern, &ids);
 	}
+	c->lit_ids = ids.items; /* the vector's array, owned from here */
+	pg_litscan_build(c->lits);
 	c->md = pcre2_match_data_create(8, NULL);
 	c->parser = ts_parser_new();
 	c->cursor = ts_query_cursor_new();
@@ -424,17 +439,28 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 	pg_lines lines;
 	size_t i;
 	uint32_t ln;
+	uint8_t *found = NULL;
 	pg_lines_init(&lines, content, content_len);
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		bool inside = false;
+		uint32_t k;
 		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !row_paths(row, f->path))
 			continue;
 		/* Most files have no line of most rows: one search of the whole
-		 * text says so. A line's match is also one in the whole text
-		 * (^ $ at lines; no signal regex looks behind or past a line). */
-		if (cl->lits[i] && !pg_litscan_any(cl->lits[i], content, content_len))
-			continue;
+		 * text for every row's literals says so. A line's match is also
+		 * one in the whole text (^ $ at lines; no signal regex looks
+		 * behind or past a line). */
+		if (cl->lit_first[i] < cl->lit_first[i + 1]) {
+			if (!found) {
+				found = pg_calloc(pg_litscan_count(cl->lits) + 1, 1);
+				pg_litscan_run(cl->lits, content, content_len, found);
+			}
+			for (k = cl->lit_first[i]; k < cl->lit_first[i + 1] && !found[cl->lit_ids[k]]; k++)
+				;
+			if (k == cl->lit_first[i + 1])
+				continue;
+		}
 		if (cl->pre[i] && pcre2_match(cl->pre[i], (PCRE2_SPTR)content, content_len, 0, 0, md, NULL) < 0)
 			continue;
 		for (ln = 0; ln < lines.count; ln++) {
@@ -469,6 +495,7 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 			h->hint = row->hint ? line_format(row->hint, text, md, rc) : NULL;
 		}
 	}
+	free(found);
 	pg_lines_dispose(&lines);
 }
 
