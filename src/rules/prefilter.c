@@ -660,27 +660,64 @@ static info parse_alt(rparse *rp)
 	return acc;
 }
 
-/* Under (?i), PCRE2 in UTF mode also matches 'k' with the Kelvin sign,
- * 's' with the long s, and a non-ASCII letter with its other case: an
- * ASCII-folded search for those could miss a match. Keep the longest piece
- * between them (a part of every match). */
+/* Under (?i), PCRE2 in UTF mode also matches 'k' with the Kelvin sign
+ * (U+212A), 's' with the long s (U+017F), and a non-ASCII letter with its
+ * other case: an ASCII-folded search for the literal alone could miss a
+ * match. Keep the longest piece without a non-ASCII letter and with at most
+ * MAX_KS of 'k' and 's' (a part of every match), and push it in every
+ * spelling of those: "this is " is searched as "this is ", "thi\u017f is ",
+ * "this i\u017f " and "thi\u017f i\u017f ". */
+#define MAX_KS 3
+
+static bool is_ks(char c)
+{
+	c = (char)(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
+	return c == 'k' || c == 's';
+}
+
 static void push_icase(pg_vec *out, const char *s, size_t n)
 {
-	size_t i, start = 0, bs = 0, bl = 0;
-	char *lower;
-	for (i = 0; i <= n; i++) {
-		char c = i < n ? (char)(s[i] | ((s[i] >= 'A' && s[i] <= 'Z') ? 0x20 : 0)) : 'k';
-		if (c == 'k' || c == 's' || (unsigned char)c >= 0x80) {
-			if (i - start > bl)
-				bs = start, bl = i - start;
+	size_t i, start = 0, bs = 0, bl = 0, nks = 0;
+	size_t at[MAX_KS];
+	uint32_t mask, k;
+	/* the longest window [start, i] with no byte >= 0x80 and at most
+	 * MAX_KS k/s */
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x80) {
 			start = i + 1;
+			nks = 0;
+			continue;
 		}
+		if (is_ks(s[i]) && ++nks > MAX_KS) {
+			while (!is_ks(s[start]))
+				start++;
+			start++;
+			nks--;
+		}
+		if (i + 1 - start > bl)
+			bs = start, bl = i + 1 - start;
 	}
-	lower = pg_strndup(s + bs, bl);
-	for (i = 0; i < bl; i++)
-		if (lower[i] >= 'A' && lower[i] <= 'Z')
-			lower[i] |= 0x20;
-	*(char **)pg_vec_push(out) = lower;
+	for (i = bs, nks = 0; i < bs + bl; i++)
+		if (is_ks(s[i]))
+			at[nks++] = i - bs;
+	for (mask = 0; mask < (1u << nks); mask++) {
+		pg_buf b;
+		size_t from = 0;
+		pg_buf_init(&b, 0);
+		for (k = 0; k < nks; k++) {
+			pg_buf_put(&b, s + bs + from, at[k] - from);
+			if (mask & (1u << k))
+				pg_buf_puts(&b, (s[bs + at[k]] | 0x20) == 'k' ? "\xe2\x84\xaa" : "\xc5\xbf");
+			else
+				pg_buf_putc(&b, s[bs + at[k]]);
+			from = at[k] + 1;
+		}
+		pg_buf_put(&b, s + bs + from, bl - from);
+		for (i = 0; i < b.len; i++)
+			if (b.ptr[i] >= 'A' && b.ptr[i] <= 'Z')
+				b.ptr[i] |= 0x20;
+		*(char **)pg_vec_push(out) = pg_buf_detach(&b);
+	}
 }
 
 int pg_regex_literals(const char *re, size_t len, pg_vec *out, bool *icase)

@@ -78,12 +78,19 @@ static void literals_of_rule_regexes(void **state)
 	EXPECT_REQ("x{2}token", "token");
 	EXPECT_REQ("\\{literal\\}", "{literal}");
 	EXPECT_REQ("^//(?![/!])TODO", "//TODO");
-	/* (?i): any case; no 'k' or 's' (PCRE2's Unicode folding maps
-	 * them from non-ASCII letters): the longest piece between them */
+	/* (?i): any case; each 'k' or 's' also in the spelling PCRE2's
+	 * Unicode folding maps to it (U+212A, U+017F), up to three of them;
+	 * no non-ASCII letter: the longest piece between them */
 	EXPECT_REQ("(?i)todo", "i:todo");
 	EXPECT_REQ("(?i)^(fixme|todo)\\b", "i:fixme|todo");
-	EXPECT_REQ("(?i)password", "i:word");
-	EXPECT_REQ("(?i)xcaf\xc3\xa9 au lait", "i: au lait"); /* 'é' also matches 'É' */
+#define LONG_S "\xc5\xbf"
+#define KELVIN "\xe2\x84\xaa"
+	EXPECT_REQ("(?i)password", "i:password|pas" LONG_S "word|pa" LONG_S "sword|pa" LONG_S LONG_S "word");
+	EXPECT_REQ("(?i)kick", "i:kick|kic" KELVIN "|" KELVIN "ick|" KELVIN "ic" KELVIN);
+	/* more than three: the longest piece with three ("a sassy ") */
+	EXPECT_REQ("(?i)a sassy kiss", "i:a sassy |a sas" LONG_S "y |a sa" LONG_S "sy |a sa" LONG_S LONG_S "y |"
+		   "a " LONG_S "assy |a " LONG_S "as" LONG_S "y |a " LONG_S "a" LONG_S "sy |a " LONG_S "a" LONG_S LONG_S
+		   "y ");
 	/* short ones too: the engine decides where they are worth a check */
 	EXPECT_REQ("^\\{\\s*\\}$", "{");
 	EXPECT_REQ("(foo)?b", "b");
@@ -109,7 +116,7 @@ static void regexes_that_require_nothing(void **state)
 	EXPECT_REQ("[^abc]+", "");
 	EXPECT_REQ("(unclosed", "");
 	EXPECT_REQ("[a-z]+", "");
-	EXPECT_REQ("(?i)sks", "");             /* nothing left between k and s */
+	EXPECT_REQ("(?i)\xc3\xa9\xc3\xa9", "");  /* nothing left between non-ASCII letters */
 	/* "[:" not followed by a class name is two characters of the class,
 	 * so the "||" after this class is still an empty alternative (found
 	 * by fuzz_regex: the class was read up to the next ']') */
@@ -126,12 +133,15 @@ static void requirements_hold_on_samples(void **state)
 		"^(((window|self|top|document)\\.)?location)(\\.href)?$",
 		"https?://[a-z]+",
 		"(?i)^(fixme|todo|xxx)\\b",
+		"(?i)this is (just )?a stub",
+		"(?i)keep",
 		"(foo|bar)+baz",
 		"ab?cde",
 	};
 	static const char *const samples[] = {
 		"location", "window.location.href", "http://x", "https://abc", "TODO: x", "FixMe",
 		"xxx later", "foofoobaz", "barbaz", "acde", "abcde", "nothing", "LOCATION",
+		"THI" LONG_S " IS A STUB", "this i" LONG_S " just a " LONG_S "tub", KELVIN "EEP", "kee" KELVIN,
 	};
 	size_t r, s, k;
 	(void)state;
