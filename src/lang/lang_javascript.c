@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "lang_hooks.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +71,37 @@ bool pg_js_may_hold_tests(const char *text, size_t len)
 }
 
 /* A call of describe/it/test (with .skip, .each, ...) is test code. */
+/* Does the text at `at` begin with one of test_callees, as a whole word?
+ * The callee is_test_callee looks for is the leftmost part of the call
+ * (the object of a member, the function of a call), so this holds of every
+ * call it says yes to, and rules out nearly all others without reading
+ * their children. */
+static bool starts_with_callee(const pg_doc *doc, uint32_t at)
+{
+	const char *p = doc->text + at;
+	size_t left = at < doc->len ? doc->len - at : 0, i;
+	for (i = 0; test_callees[i]; i++) {
+		size_t n = strlen(test_callees[i]);
+		if (n <= left && *p == test_callees[i][0] && memcmp(p, test_callees[i], n) == 0 &&
+		    (n == left || !ident_byte((unsigned char)p[n])))
+			return true;
+	}
+	return false;
+}
+
+/* The grammar's symbol of call_expression, looked up once (0: not yet). */
+static _Atomic TSSymbol call_symbol;
+
 bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 {
 	TSNode fn;
+	TSSymbol call = atomic_load_explicit(&call_symbol, memory_order_relaxed);
 	(void)sibling;
-	if (strcmp(ts_node_type(node), "call_expression") != 0)
+	if (!call) {
+		call = ts_language_symbol_for_name(ts_tree_language(doc->tree), "call_expression", 15, true);
+		atomic_store_explicit(&call_symbol, call, memory_order_relaxed);
+	}
+	if (ts_node_symbol(node) != call || !starts_with_callee(doc, ts_node_start_byte(node)))
 		return false;
 	fn = ts_node_child_by_field_name(node, "function", 8);
 	return !ts_node_is_null(fn) && is_test_callee(doc, fn);

@@ -236,6 +236,38 @@ static void test_js_test_detection(void **state)
 	pg_source_dispose(&src);
 }
 
+/* Calls that are test blocks, by their innermost callee, and calls whose
+ * text starts like one but are not (test_node looks at the text first). */
+static void test_js_test_callees(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "describe.each([1])('t %d', () => { X(); });", "1" },
+		{ "xit('z', () => { X(); });", "1" },
+		{ "test\n  .only('w', () => { X(); });", "1" },
+		{ "beforeEach(() => { X(); });", "1" },
+		{ "it`tagged`;\nitems('q', () => { X(); });", "0" },
+		{ "obj.it('q', () => { X(); });", "0" },
+		{ "iterate(() => { X(); });", "0" },
+		{ "(it)('q', () => { X(); });", "0" },
+		{ "describe$('q', () => { X(); });", "0" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *js = cases[i][0];
+		pg_source src;
+		const pg_doc *d;
+		uint32_t off = (uint32_t)(strstr(js, "X()") - js);
+		bool in_test;
+		pg_source_parse(&src, "a.js", js, strlen(js), pg_lang_by_name("javascript"), parser, 0);
+		d = PG_SOURCE_DOC(&src, 0);
+		in_test = pg_doc_in_test(d, ts_node_descendant_for_byte_range(ts_tree_root_node(d->tree), off, off + 1));
+		if (in_test != (cases[i][1][0] == '1'))
+			fail_msg("%s: in test code %d, want %s", js, in_test, cases[i][1]);
+		pg_source_dispose(&src);
+	}
+}
+
 static void test_parse_timeout_is_reported(void **state)
 {
 	/* deeply nested code with a tiny budget: the parse gives up, and says so */
@@ -366,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_rust_markup_literals_found),
 		cmocka_unit_test(test_rust_test_detection),
 		cmocka_unit_test(test_js_test_detection),
+		cmocka_unit_test(test_js_test_callees),
 		cmocka_unit_test(test_outline),
 		cmocka_unit_test(test_parse_timeout_is_reported),
 		cmocka_unit_test(test_parse_timeout_after_comment),
