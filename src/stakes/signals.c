@@ -38,8 +38,17 @@ const pg_signal_row pg_signal_rows[] = {
 	  " (#match? @o \"^(fs|fsp|promises)$\") (#any-of? @fn \"writeFile\" \"writeFileSync\" \"rename\" \"renameSync\")) @match",
 	  NULL, NULL, "overwrites or moves files (`{{o}}.{{fn}}`)", NULL },
 	{ "destructive/js-process", "destructive", H, SIG_QUERY, "javascript", NULL,
-	  "(call_expression function: [(identifier) @fn (member_expression object: [(identifier) (call_expression) (member_expression)] @o property: (property_identifier) @fn)]"
-	  " (#any-of? @fn \"exec\" \"execSync\" \"spawn\" \"spawnSync\" \"execFile\" \"execFileSync\" \"fork\")"
+	  /* exec(...) by name (after `const { exec } = require(...)`); a
+	   * method named exec only on a receiver named like the module (a
+	   * regular expression's .exec is the common one); the other names on
+	   * any receiver but a regex or database one */
+	  "(call_expression function: (identifier) @fn"
+	  " (#any-of? @fn \"exec\" \"execSync\" \"spawn\" \"spawnSync\" \"execFile\" \"execFileSync\" \"fork\")) @match"
+	  " (call_expression function: (member_expression object: [(identifier) (call_expression) (member_expression)] @o"
+	  " property: (property_identifier) @fn) (#any-of? @fn \"exec\" \"execSync\")"
+	  " (#match? @o \"^(child_process|childProcess|cp|child|shell|shelljs)$|require\\\\(\\\\s*[\\\"'](node:)?child_process[\\\"']\\\\s*\\\\)\")) @match"
+	  " (call_expression function: (member_expression object: [(identifier) (call_expression) (member_expression)] @o"
+	  " property: (property_identifier) @fn) (#any-of? @fn \"spawn\" \"spawnSync\" \"execFile\" \"execFileSync\" \"fork\")"
 	  " (#not-match? @o \"^(re|regex|regexp|pattern|[a-z]*Re|[a-z]*Regex|db|cursor)$\")) @match",
 	  NULL, NULL, "spawns a process (`{{fn}}`)", NULL },
 	{ "destructive/sql-rust", "destructive", H, SIG_QUERY, "rust", NULL,

@@ -118,14 +118,20 @@ static void test_js_signals(void **state)
 		       "const ws = new WebSocket('wss://x');\n"
 		       "const k = process.env.GITHUB_TOKEN;\n"
 		       "fetch('/a', { headers: { 'Authorization': 'Bearer ' + k } });\n"
-		       "const m = /x/.exec(s);\nrequire('child_process').exec(cmd);\n",
+		       "const m = /x/.exec(s);\nrequire('child_process').exec(cmd);\n"
+		       /* a regular expression's or a store's exec is not a process */
+		       "reFlags.exec(x); LINE_PATTERN.exec(t); rule.beginRegex.exec(v); this.ruleSet.exec(o);\n"
+		       "cp.exec(c);\nexec(c); cluster.fork(); re.spawn(x);\n",
 		       "surface:1:changes the exported `load`;"
 		       "network:2:talks to the network (`fetch`);"
 		       "network:4:talks to the network (`new WebSocket`);"
 		       "secrets:5:reads a secret from the environment (`process.env.GITHUB_TOKEN`);"
 		       "secrets:6:sets or reads an Authorization header;"
 		       "network:6:talks to the network (`fetch`);"
-		       "destructive:8:spawns a process (`exec`)",
+		       "destructive:8:spawns a process (`exec`);"
+		       "destructive:10:spawns a process (`exec`);"
+		       "destructive:11:spawns a process (`exec`);"
+		       "destructive:11:spawns a process (`fork`)",
 		       PG_TIER_HIGH);
 }
 
