@@ -37,3 +37,11 @@ function retryAfter(res) {
 // ok: javascript/ai-smell/placeholder-comment
 // Sizzle exposed these; maintain them for now for backwards compatibility.
 export const expr = selectors;
+
+// ruleid: javascript/ai-smell/placeholder-comment
+// Not implemented yet: always resolves.
+const sync = () => Promise.resolve();
+
+// ok: javascript/ai-smell/placeholder-comment
+// structuredClone is not implemented for Node 16, hence the polyfill.
+export const clone = globalThis.structuredClone ?? polyfill;

@@ -43,3 +43,11 @@ trait Format {}
 // ok: rust/ai-smell/placeholder-comment
 // Only Unix is supported for now.
 fn unix() {}
+
+// ruleid: rust/ai-smell/placeholder-comment
+// Not implemented yet: returns an empty list.
+fn list() -> Vec<u32> { Vec::new() }
+
+/// ok: rust/ai-smell/placeholder-comment
+/// error[E0277]: the trait `Format` is not implemented for `Thread`
+fn needs_format() {}
