@@ -967,8 +967,8 @@ const char *pg_repo_common_dir(const pg_repo *r)
 }
 
 int pg_repo_walk_commits(pg_repo *r, const pg_range *range,
-			 int (*cb)(void *ctx, const char *sha, const char *author, const char *email,
-				   const char *message),
+			 int (*cb)(void *ctx, const char *sha, const char *parent, const char *author,
+				   const char *email, const char *message),
 			 void *ctx)
 {
 	git_revwalk *walk = NULL;
@@ -987,13 +987,15 @@ int pg_repo_walk_commits(pg_repo *r, const pg_range *range,
 	}
 	while (git_revwalk_next(&oid, walk) == 0) {
 		git_commit *c;
-		char hex[41];
+		char hex[41], parent[41] = "";
 		const git_signature *a;
 		if (git_commit_lookup(&c, r->repo, &oid) < 0)
 			continue;
 		oid_hex(hex, &oid);
+		if (git_commit_parentcount(c) == 1)
+			oid_hex(parent, git_commit_parent_id(c, 0));
 		a = git_commit_author(c);
-		err = cb(ctx, hex, a && a->name ? a->name : "", a && a->email ? a->email : "",
+		err = cb(ctx, hex, parent, a && a->name ? a->name : "", a && a->email ? a->email : "",
 			 git_commit_message(c) ? git_commit_message(c) : "");
 		git_commit_free(c);
 		if (err)

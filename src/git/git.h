@@ -107,9 +107,10 @@ bool pg_repo_has_object(pg_repo *repo, const unsigned char oid[20]);
 const char *pg_repo_common_dir(const pg_repo *repo);
 
 /* Commits in the range (base exclusive, head inclusive), oldest first:
- * calls cb with the sha, author name and email, and message. */
+ * calls cb with the sha, the parent's sha when the commit has exactly one
+ * ("" otherwise), author name and email, and message. */
 int pg_repo_walk_commits(pg_repo *repo, const pg_range *range,
-			 int (*cb)(void *ctx, const char *sha, const char *author,
+			 int (*cb)(void *ctx, const char *sha, const char *parent, const char *author,
 				   const char *email, const char *message),
 			 void *ctx);
 

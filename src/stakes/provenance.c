@@ -133,6 +133,7 @@ done:
 
 typedef struct walk_ctx {
 	struct pg_repo *repo;
+	const pg_range *range;
 	const pg_stakes_opts *opts;
 	pg_stakes *st;
 	uint32_t max;
@@ -161,7 +162,8 @@ static uint32_t commit_lines(struct pg_repo *repo, const char *sha)
 	return n;
 }
 
-static int on_commit(void *p, const char *sha, const char *author, const char *email, const char *message)
+static int on_commit(void *p, const char *sha, const char *parent, const char *author, const char *email,
+		     const char *message)
 {
 	walk_ctx *w = p;
 	pg_stakes_commit *c;
@@ -178,6 +180,12 @@ static int on_commit(void *p, const char *sha, const char *author, const char *e
 	agent = pg_stakes_agent_of(author, email, message, w->opts, &marker);
 	c->agent = agent ? pg_strdup(agent) : NULL;
 	c->marker = marker;
+	/* the one commit of the range (head, on top of base): its diff is the
+	 * range's, whose lines the analysis counts (pg_stakes_provenance_settle) */
+	if (strcmp(sha, w->range->head) == 0 && strcmp(parent, w->range->base) == 0) {
+		c->lines_added = PG_STAKES_LINES_PENDING;
+		return 0;
+	}
 	c->lines_added = commit_lines(w->repo, sha);
 	w->st->total_lines += c->lines_added;
 	if (c->agent)
@@ -188,6 +196,45 @@ static int on_commit(void *p, const char *sha, const char *author, const char *e
 int pg_stakes_provenance(struct pg_repo *repo, const pg_range *range, const pg_stakes_opts *opts,
 			 pg_stakes *st)
 {
-	walk_ctx w = { repo, opts, st, opts && opts->max_commits ? opts->max_commits : 500 };
+	walk_ctx w = { repo, range, opts, st, opts && opts->max_commits ? opts->max_commits : 500 };
 	return pg_repo_walk_commits(repo, range, on_commit, &w);
+}
+
+/* Does every file of r have its added lines counted as a diff of the
+ * commit would count them? Not when the analysis skipped reading it for
+ * its size or kind, or could not. */
+static bool lines_all_counted(const pg_result *r)
+{
+	static const char *const unknown[] = { "too-large", "binary", "symlink", "submodule", "unreadable",
+					       "time-limit", "parse-timeout", NULL };
+	size_t i, k;
+	for (i = 0; i < r->files.len; i++) {
+		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
+		if (f->error)
+			return false;
+		for (k = 0; f->skip_reason && unknown[k]; k++)
+			if (strcmp(f->skip_reason, unknown[k]) == 0)
+				return false;
+	}
+	return true;
+}
+
+void pg_stakes_provenance_settle(struct pg_repo *repo, const pg_result *r, pg_stakes *st)
+{
+	size_t i, k;
+	for (i = 0; i < st->commits.len; i++) {
+		pg_stakes_commit *c = PG_VEC_AT(&st->commits, pg_stakes_commit, i);
+		if (c->lines_added != PG_STAKES_LINES_PENDING)
+			continue;
+		if (lines_all_counted(r)) {
+			c->lines_added = 0;
+			for (k = 0; k < r->files.len; k++)
+				c->lines_added += PG_VEC_AT(&r->files, pg_file, k)->lines_added;
+		} else {
+			c->lines_added = commit_lines(repo, c->sha);
+		}
+		st->total_lines += c->lines_added;
+		if (c->agent)
+			st->agent_lines += c->lines_added;
+	}
 }

@@ -1344,6 +1344,8 @@ int pg_stakes_stage_finish(pg_stakes_stage *s, struct pg_repo *repo, pg_result *
 	} else {
 		err = pg_stakes_provenance(repo, &r->range, opts, st);
 	}
+	if (err >= 0)
+		pg_stakes_provenance_settle(repo, r, st);
 done:
 	if (err < 0) {
 		pg_stakes_free(st);

@@ -197,9 +197,16 @@ void pg_stakes_free(void *stakes);
 bool pg_stakes_agent_written(const pg_stakes *s);
 
 /* Walk the commits of `range` and fill st->commits, agent_lines and
- * total_lines (each commit's added lines against its first parent). */
+ * total_lines (each commit's added lines against its first parent). The
+ * commit that is the whole range (head, whose only parent is base) is left
+ * with lines_added PG_STAKES_LINES_PENDING and out of the totals: its diff is
+ * the range's, and pg_stakes_provenance_settle takes its lines from the
+ * analysis's files (read once), or diffs it when a file's lines were not
+ * counted. Settle after the analysis, before st is used. */
+#define PG_STAKES_LINES_PENDING UINT32_MAX
 int pg_stakes_provenance(struct pg_repo *repo, const pg_range *range, const pg_stakes_opts *opts,
 			 pg_stakes *st);
+void pg_stakes_provenance_settle(struct pg_repo *repo, const pg_result *r, pg_stakes *st);
 
 /* Decide whether one commit is an agent's, from its author and message
  * (Co-authored-by trailers of known coding agents, "Generated with ..."

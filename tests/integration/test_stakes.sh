@@ -104,6 +104,21 @@ git add -A && git commit -q -m "human only
 Co-authored-by: Jane Doe <jane@example.com>"
 run check -f json HEAD~1..
 expect_json 'j["stakes"]["provenance"]["agent_written"] == False' "a human co-author is not an agent"
+# one commit on top of base: its lines are the range's, counted once by the
+# analysis; with a file whose lines it did not count, the commit is diffed
+expect_json 'j["stakes"]["provenance"]["total_lines"] == 1 and j["stakes"]["provenance"]["list"][0]["lines_added"] == 1' "one-commit range: lines from the analysis"
+mkdir -p lib && seq 1 300 > lib/big.txt && seq 1 7 > lib/small.txt && printf 'x\0y\n' > lib/blob.bin
+git add -A && git commit -q -m "data
+
+Co-authored-by: Claude <noreply@anthropic.com>"
+want=$(git diff --numstat HEAD~1 HEAD | awk '$1 != "-" { n += $1 } END { print n }')
+run check -f json HEAD~1..
+expect_json "j['stakes']['provenance']['total_lines'] == $want == 307 and j['stakes']['provenance']['agent_lines'] == 307" "one-commit range with a binary file: as git counts"
+run check -f json --max-file-size 500 HEAD~1..
+expect_json "j['stakes']['provenance']['list'][0]['lines_added'] == $want" "one-commit range with a too-large file: as git counts"
+expect_json '[f["skipped_reason"] for f in j["files"] if f["path"] == "lib/big.txt"] == ["too-large"]' "the big file was too large"
+run check -f json HEAD~2..
+expect_json "[c['lines_added'] for c in j['stakes']['provenance']['list']] == [1, $want]" "two commits: each diffed"
 
 # --- the config's stricter fail level for agent-written ranges ---
 new_repo policy
