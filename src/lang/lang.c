@@ -24,6 +24,7 @@ static const char *const js_functions[] = { "function_declaration", "generator_f
 static const char *const js_tests[] = { "*.test.*", "*.spec.*", "__tests__/", "test/", "tests/",
 					"**/__tests__/**", "**/test/**", "**/tests/**", NULL };
 static const char *const js_units[] = { "call_expression", NULL };
+static const char *const js_test_nodes[] = { "call_expression", NULL };
 
 static const char *const html_ext[] = { ".html", ".htm", NULL };
 static const char *const html_comments[] = { "comment", NULL };
@@ -32,19 +33,19 @@ static const char *const html_tests[] = { "tests/", "test/", "**/tests/**", "**/
 
 const pg_lang pg_lang_rust = {
 	"rust", "Rust", tree_sitter_rust, rust_ext, "//", "/*", "*/",
-	rust_comments, rust_functions, rust_units, rust_tests,
+	rust_comments, rust_functions, rust_units, NULL, rust_tests,
 	pg_rust_inject, pg_rust_test_node, pg_rust_function_name, pg_rust_may_hold_tests,
 };
 
 const pg_lang pg_lang_javascript = {
 	"javascript", "JavaScript", tree_sitter_javascript, js_ext, "//", "/*", "*/",
-	js_comments, js_functions, js_units, js_tests,
+	js_comments, js_functions, js_units, js_test_nodes, js_tests,
 	NULL, pg_js_test_node, pg_js_function_name, pg_js_may_hold_tests,
 };
 
 const pg_lang pg_lang_html = {
 	"html", "HTML", tree_sitter_html, html_ext, NULL, "<!--", "-->",
-	html_comments, html_functions, NULL, html_tests,
+	html_comments, html_functions, NULL, NULL, html_tests,
 	pg_html_inject, NULL, NULL, NULL,
 };
 

@@ -38,11 +38,16 @@ typedef struct pg_lang {
 	const char *const *function_nodes; /* node types of functions/methods */
 	const char *const *unit_nodes;    /* node types a test unit can be (a test
 					   * function, a test call), or NULL */
+	const char *const *test_nodes;    /* the node types test_node can say yes
+					   * to, the only ones it is asked about;
+					   * NULL: every node (its `sibling` state
+					   * follows them all) */
 	const char *const *test_paths;    /* default globs of test files */
 	/* Find embedded regions in `doc` and append documents to `src`. */
 	void (*inject)(struct pg_source *src, size_t doc_index);
 	/* Is `node` test code in itself (a #[test] function, a describe(...)
-	 * call)? Asked once per node, in document order, by the one walk that
+	 * call)? Asked once per node (of test_nodes' types, when given), in
+	 * document order, by the one walk that
 	 * outlines a document (pg_doc_in_test), never inside test code already
 	 * found; `sibling` is state the walk keeps per level of the tree, zero
 	 * at a level's first child, for what earlier siblings said (attributes). */

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* memmem */
 #include "lang_hooks.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,19 +88,12 @@ static bool starts_with_callee(const pg_doc *doc, uint32_t at)
 	return false;
 }
 
-/* The grammar's symbol of call_expression, looked up once (0: not yet). */
-static _Atomic TSSymbol call_symbol;
-
+/* Asked about calls only (pg_lang.test_nodes). */
 bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 {
 	TSNode fn;
-	TSSymbol call = atomic_load_explicit(&call_symbol, memory_order_relaxed);
 	(void)sibling;
-	if (!call) {
-		call = ts_language_symbol_for_name(ts_tree_language(doc->tree), "call_expression", 15, true);
-		atomic_store_explicit(&call_symbol, call, memory_order_relaxed);
-	}
-	if (ts_node_symbol(node) != call || !starts_with_callee(doc, ts_node_start_byte(node)))
+	if (!starts_with_callee(doc, ts_node_start_byte(node)))
 		return false;
 	fn = ts_node_child_by_field_name(node, "function", 8);
 	return !ts_node_is_null(fn) && is_test_callee(doc, fn);

@@ -249,7 +249,7 @@ struct pg_outline {
 
 /* What a node's symbol is to the outline, per language of the table: read
  * once from the grammar's symbol names, so the walk compares numbers. */
-enum { KIND_COMMENT = 1, KIND_FUNCTION = 2, KIND_UNIT = 4 };
+enum { KIND_COMMENT = 1, KIND_FUNCTION = 2, KIND_UNIT = 4, KIND_TEST = 8 };
 
 typedef struct symbol_kinds {
 	const pg_lang *lang;
@@ -289,6 +289,8 @@ static void kinds_init(void)
 				k->kind[s] |= KIND_FUNCTION;
 			if (in_list(lang->unit_nodes, name))
 				k->kind[s] |= KIND_UNIT;
+			if (!lang->test_nodes || in_list(lang->test_nodes, name))
+				k->kind[s] |= KIND_TEST;
 		}
 	}
 }
@@ -413,7 +415,7 @@ void pg_outline_node(pg_outline_builder *b, TSNode n, uint32_t depth)
 				anc[k] = k < depth ? *PG_VEC_AT(&b->path, TSNode, depth - 1 - k) : (TSNode){ 0 };
 			*(TSNode *)pg_vec_push(&o->functions) = n;
 		}
-		if (b->test_depth == SIZE_MAX && b->doc->lang->test_node &&
+		if (b->test_depth == SIZE_MAX && (!b->kinds || (kind & KIND_TEST)) && b->doc->lang->test_node &&
 		    b->doc->lang->test_node(b->doc, n, PG_VEC_AT(&b->sibling, uint8_t, depth))) {
 			span_add(&o->tests, n);
 			*(TSNode *)pg_vec_push(&o->test_roots) = n;
