@@ -433,24 +433,55 @@ static char *line_format(const char *tmpl, const char *line, pcre2_match_data *m
 /* The SIG_LINE rows over the added lines of `text` (sections are followed
  * over every line), as hits in row order; whether a line counts (not
  * whitespace-only) is decided when they are applied. */
+/* Line ln of content, without its line end: its text and length. */
+static const char *line_at(const pg_lines *lines, const char *content, size_t content_len, uint32_t ln,
+			   uint32_t *len)
+{
+	const char *text = content + lines->starts[ln];
+	uint32_t endo = ln + 1 < lines->count ? lines->starts[ln + 1] : (uint32_t)content_len;
+	*len = endo - lines->starts[ln];
+	while (*len && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
+		(*len)--;
+	return text;
+}
+
+/* Row `row`'s hit on line ln (0-based), if the line is added and the row's
+ * line regex matches it. */
+static void line_hit(const classifier *cl, size_t i, const pg_file *f, const char *text, uint32_t len,
+		     uint32_t ln, pcre2_match_data *md, pg_vec *hits)
+{
+	const pg_signal_row *row = &pg_signal_rows[i];
+	query_hit *h;
+	int rc;
+	if (!pg_file_line_added(f, ln + 1))
+		return;
+	rc = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL);
+	if (rc < 0)
+		return;
+	h = pg_vec_push(hits);
+	h->row = row;
+	h->line = h->end_line = ln + 1;
+	h->reason = line_format(row->reason, text, md, rc);
+	h->hint = row->hint ? line_format(row->hint, text, md, rc) : NULL;
+}
+
 static void scan_lines(const classifier *cl, const pg_file *f, const char *content, size_t content_len,
 		       pcre2_match_data *md, pg_vec *hits)
 {
-	pg_lines lines;
+	pg_lines lines = { 0 };
+	bool have_lines = false;
 	size_t i;
-	uint32_t ln;
+	uint32_t ln, len;
 	uint8_t *found = NULL;
-	pg_lines_init(&lines, content, content_len);
 	for (i = 0; i < pg_signal_row_count; i++) {
 		const pg_signal_row *row = &pg_signal_rows[i];
 		bool inside = false;
 		uint32_t k;
+		size_t from;
 		if (row->match != SIG_LINE || row->tier == PG_TIER_LOW || !row_paths(row, f->path))
 			continue;
 		/* Most files have no line of most rows: one search of the whole
-		 * text for every row's literals says so. A line's match is also
-		 * one in the whole text (^ $ at lines; no signal regex looks
-		 * behind or past a line). */
+		 * text for every row's literals says so. */
 		if (cl->lit_first[i] < cl->lit_first[i + 1]) {
 			if (!found) {
 				found = pg_calloc(pg_litscan_count(cl->lits) + 1, 1);
@@ -461,16 +492,30 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 			if (k == cl->lit_first[i + 1])
 				continue;
 		}
-		if (cl->pre[i] && pcre2_match(cl->pre[i], (PCRE2_SPTR)content, content_len, 0, 0, md, NULL) < 0)
+		if (!have_lines) {
+			pg_lines_init(&lines, content, content_len);
+			have_lines = true;
+		}
+		if (cl->pre[i]) {
+			/* A line's match is also one in the whole text (^ $ at
+			 * lines; no signal regex looks behind or past a line):
+			 * the search of the whole text visits, in order, every
+			 * line that has one, and goes on from the next line. A
+			 * match across lines is checked on its first line alone. */
+			for (from = 0; from <= content_len &&
+				       pcre2_match(cl->pre[i], (PCRE2_SPTR)content, content_len, from, 0, md, NULL) >= 0;) {
+				const char *text;
+				ln = pg_lines_find(&lines, (uint32_t)pcre2_get_ovector_pointer(md)[0]);
+				text = line_at(&lines, content, content_len, ln, &len);
+				line_hit(cl, i, f, text, len, ln, md, hits);
+				if (ln + 1 >= lines.count)
+					break;
+				from = lines.starts[ln + 1];
+			}
 			continue;
+		}
 		for (ln = 0; ln < lines.count; ln++) {
-			const char *text = content + lines.starts[ln];
-			uint32_t endo = ln + 1 < lines.count ? lines.starts[ln + 1] : (uint32_t)content_len;
-			uint32_t len = endo - lines.starts[ln];
-			query_hit *h;
-			int rc;
-			while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-				len--;
+			const char *text = line_at(&lines, content, content_len, ln, &len);
 			if (cl->sec[i]) {
 				if (!inside) {
 					inside = pcre2_match(cl->sec[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0;
@@ -483,20 +528,12 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 					continue;
 				}
 			}
-			if (!pg_file_line_added(f, ln + 1))
-				continue;
-			rc = pcre2_match(cl->re[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL);
-			if (rc < 0)
-				continue;
-			h = pg_vec_push(hits);
-			h->row = row;
-			h->line = h->end_line = ln + 1;
-			h->reason = line_format(row->reason, text, md, rc);
-			h->hint = row->hint ? line_format(row->hint, text, md, rc) : NULL;
+			line_hit(cl, i, f, text, len, ln, md, hits);
 		}
 	}
 	free(found);
-	pg_lines_dispose(&lines);
+	if (have_lines)
+		pg_lines_dispose(&lines);
 }
 
 static bool has_long_lines(const char *text, size_t len)
