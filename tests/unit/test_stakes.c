@@ -166,6 +166,12 @@ static void test_paths(void **state)
 		       PG_TIER_HIGH);
 	expect_signals("scripts/clean.sh", "#!/bin/sh\nrm -rf \"$1\"\n",
 		       "destructive:2:a script deletes files recursively (`rm -rf`)", PG_TIER_HIGH);
+	/* the whole-text search matches "rm\n-rf" across lines 2-3, which is
+	 * no line's match; lines 4 and 6 are found after it, line 6 once */
+	expect_signals("scripts/clean.sh", "#!/bin/sh\nrm\n-rf x\nrm -rf a\necho\nrm -rf b; rm -fr c\n",
+		       "destructive:4:a script deletes files recursively (`rm -rf`);"
+		       "destructive:6:a script deletes files recursively (`rm -rf`)",
+		       PG_TIER_HIGH);
 	expect_signals("config.txt", "key = AKIAABCDEFGHIJKLMNOP\n", "docs:0:documentation", PG_TIER_LOW);
 	expect_signals("src/keys.rs", "const K: &str = \"AKIAABCDEFGHIJKLMNOP\";\n",
 		       "secrets:1:a credential-looking literal is committed", PG_TIER_HIGH);
