@@ -99,9 +99,11 @@ void pg_cov_collect_idents(cov_ctx *c, const pg_file *f, const char *text, size_
 int pg_cov_tests(cov_ctx *c);
 /* weakened.c: does the file's tests need comparing (and its base parsed)? */
 bool pg_cov_units_wanted(const pg_file *f);
-/* weakened.c: the tests of a parsed file (NULL: none) into `units`. */
+/* weakened.c: the tests of a parsed file (NULL: none) into `units`, with
+ * their assertions counted when `asserts` (the counts are only compared
+ * with the other side's: a file without a base side needs none). */
 void pg_cov_units_init(pg_vec *units);
-void pg_cov_units_collect(const pg_source *src, pg_vec *units);
+void pg_cov_units_collect(const pg_source *src, pg_vec *units, bool asserts);
 void pg_cov_units_dispose(pg_vec *units);
 /* weakened.c: weakened tests and lowered thresholds. */
 int pg_cov_weakened(cov_ctx *c);

@@ -137,9 +137,9 @@ static void look(cov_ctx *c, const cov_io *io, const pg_file *f, const pg_source
 	if (units && (have_base || f->status == PG_FILE_ADDED) && !(have_base && base.timed_out) &&
 	    !(head && head->timed_out)) {
 		if (have_base)
-			pg_cov_units_collect(&base, &slot->base_units);
+			pg_cov_units_collect(&base, &slot->base_units, true);
 		if (head) {
-			pg_cov_units_collect(head, &slot->head_units);
+			pg_cov_units_collect(head, &slot->head_units, have_base);
 			slot->head_lines = count_text_lines(head->text, head->len);
 		}
 	}

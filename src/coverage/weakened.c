@@ -236,7 +236,7 @@ static void add_unit(pg_vec *units, unit *u)
 /* One node of the document's test units (pg_doc_test_units: a function
  * of Rust test code, a call of JavaScript test code): the unit it is, if
  * any, into `units`. */
-static void unit_at(const pg_source *src, const pg_doc *doc, TSNode n, bool rust, pg_vec *units)
+static void unit_at(const pg_source *src, const pg_doc *doc, TSNode n, bool rust, bool asserts, pg_vec *units)
 {
 	unit u;
 	uint32_t col;
@@ -256,16 +256,18 @@ static void unit_at(const pg_source *src, const pg_doc *doc, TSNode n, bool rust
 		}
 	}
 	if (u.key) {
-		TSNode body = rust ? ts_node_child_by_field_name(n, "body", 4)
-				   : ts_node_child_by_field_name(n, "arguments", 9);
-		if (!ts_node_is_null(body) && u.leaf)
-			count_asserts(doc, body, rust, &u.asserts, &u.commented_asserts);
+		if (asserts && u.leaf) {
+			TSNode body = rust ? ts_node_child_by_field_name(n, "body", 4)
+					   : ts_node_child_by_field_name(n, "arguments", 9);
+			if (!ts_node_is_null(body))
+				count_asserts(doc, body, rust, &u.asserts, &u.commented_asserts);
+		}
 		pg_source_position(src, doc, ts_node_start_byte(n), &u.line, &col);
 		add_unit(units, &u);
 	}
 }
 
-void pg_cov_units_collect(const pg_source *src, pg_vec *units)
+void pg_cov_units_collect(const pg_source *src, pg_vec *units, bool asserts)
 {
 	size_t d, k, n;
 	for (d = 0; d < src->docs.len; d++) {
@@ -280,7 +282,7 @@ void pg_cov_units_collect(const pg_source *src, pg_vec *units)
 		 * outline's walk listed the candidates) */
 		nodes = pg_doc_test_units(doc, &n);
 		for (k = 0; k < n; k++)
-			unit_at(src, doc, nodes[k], rust, units);
+			unit_at(src, doc, nodes[k], rust, asserts, units);
 	}
 }
 
