@@ -6,18 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *function_kind(TSNode n)
+/* `anc`: the function's ancestors, nearest first (pg_doc_function_ancestors:
+ * from the outline's walk; ts_node_parent would descend from the root). */
+static const char *function_kind(TSNode n, const TSNode *anc)
 {
 	const char *t = ts_node_type(n);
-	TSNode p;
 	if (strcmp(t, "function_item") == 0) {
-		p = ts_node_parent(n);
-		if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "declaration_list") == 0) {
-			p = ts_node_parent(p);
-			if (!ts_node_is_null(p) && (strcmp(ts_node_type(p), "impl_item") == 0 ||
-						    strcmp(ts_node_type(p), "trait_item") == 0))
-				return "method";
-		}
+		if (!ts_node_is_null(anc[0]) && strcmp(ts_node_type(anc[0]), "declaration_list") == 0 &&
+		    !ts_node_is_null(anc[1]) &&
+		    (strcmp(ts_node_type(anc[1]), "impl_item") == 0 || strcmp(ts_node_type(anc[1]), "trait_item") == 0))
+			return "method";
 		return "function";
 	}
 	if (strcmp(t, "method_definition") == 0)
@@ -121,11 +119,12 @@ static void js_export_names(const pg_doc *doc, TSNode root, names *out)
 /* `anc`: the function's ancestors, nearest first (pg_doc_function_ancestors). */
 static bool rust_public(TSNode fn, const TSNode *anc)
 {
-	uint32_t i, n = ts_node_named_child_count(fn);
 	TSNode p;
-	for (i = 0; i < n; i++)
-		if (strcmp(ts_node_type(ts_node_named_child(fn, i)), "visibility_modifier") == 0)
-			return true;
+	/* `pub` begins the item: its visibility is its first named child
+	 * (attributes are the item's siblings) */
+	if (ts_node_named_child_count(fn) &&
+	    strcmp(ts_node_type(ts_node_named_child(fn, 0)), "visibility_modifier") == 0)
+		return true;
 	/* a method of a trait implementation is as public as the trait */
 	p = anc[0];
 	if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "declaration_list") == 0) {
@@ -270,7 +269,7 @@ static void map_doc(pg_vec *fns, const pg_file *f, const pg_source *src, const p
 		fn = pg_vec_push(fns);
 		fn->path = f->path;
 		fn->name = name;
-		fn->kind = function_kind(n);
+		fn->kind = function_kind(n, anc);
 		fn->start_line = start;
 		fn->end_line = end;
 		fn->is_new = true; /* until the base side says otherwise */
