@@ -69,7 +69,6 @@ bool pg_js_may_hold_tests(const char *text, size_t len)
 	return false;
 }
 
-/* A call of describe/it/test (with .skip, .each, ...) is test code. */
 /* Does the text at `at` begin with one of test_callees, as a whole word?
  * The callee is_test_callee looks for is the leftmost part of the call
  * (the object of a member, the function of a call), so this holds of every
@@ -88,7 +87,8 @@ static bool starts_with_callee(const pg_doc *doc, uint32_t at)
 	return false;
 }
 
-/* Asked about calls only (pg_lang.test_nodes). */
+/* A call of describe/it/test (with .skip, .each, ...) is test code. Asked
+ * about calls only (pg_lang.test_nodes). */
 bool pg_js_test_node(const pg_doc *doc, TSNode node, uint8_t *sibling)
 {
 	TSNode fn;

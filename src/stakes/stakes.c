@@ -430,9 +430,6 @@ static char *line_format(const char *tmpl, const char *line, pcre2_match_data *m
 	return pg_buf_detach(&b);
 }
 
-/* The SIG_LINE rows over the added lines of `text` (sections are followed
- * over every line), as hits in row order; whether a line counts (not
- * whitespace-only) is decided when they are applied. */
 /* Line ln of content, without its line end: its text and length. */
 static const char *line_at(const pg_lines *lines, const char *content, size_t content_len, uint32_t ln,
 			   uint32_t *len)
@@ -445,7 +442,7 @@ static const char *line_at(const pg_lines *lines, const char *content, size_t co
 	return text;
 }
 
-/* Row `row`'s hit on line ln (0-based), if the line is added and the row's
+/* Row i's hit on line ln (0-based), if the line is added and the row's
  * line regex matches it. */
 static void line_hit(const classifier *cl, size_t i, const pg_file *f, const char *text, uint32_t len,
 		     uint32_t ln, pcre2_match_data *md, pg_vec *hits)
@@ -465,6 +462,9 @@ static void line_hit(const classifier *cl, size_t i, const pg_file *f, const cha
 	h->hint = row->hint ? line_format(row->hint, text, md, rc) : NULL;
 }
 
+/* The SIG_LINE rows over the added lines of `text` (sections are followed
+ * over every line), as hits in row order; whether a line counts (not
+ * whitespace-only) is decided when they are applied. */
 static void scan_lines(const classifier *cl, const pg_file *f, const char *content, size_t content_len,
 		       pcre2_match_data *md, pg_vec *hits)
 {
