@@ -181,8 +181,9 @@ static int on_commit(void *p, const char *sha, const char *parent, const char *a
 	c->agent = agent ? pg_strdup(agent) : NULL;
 	c->marker = marker;
 	/* the one commit of the range (head, on top of base): its diff is the
-	 * range's, whose lines the analysis counts (pg_stakes_provenance_settle) */
-	if (strcmp(sha, w->range->head) == 0 && strcmp(parent, w->range->base) == 0) {
+	 * range's, whose lines the analysis counts (pg_stakes_provenance_settle).
+	 * Not a root or merge commit (no parent given): diffed below. */
+	if (parent[0] && strcmp(sha, w->range->head) == 0 && strcmp(parent, w->range->base) == 0) {
 		c->lines_added = PG_STAKES_LINES_PENDING;
 		return 0;
 	}
