@@ -913,12 +913,13 @@ void pg_litscan_build(pg_litscan *ls)
 	}
 	free(fail_);
 	free(queue);
-	ls->step = pg_malloc((size_t)nstates * ls->nclass * sizeof(uint32_t));
+	/* the step table in place of the trie, entry for entry (a second table
+	 * as large would cost its page faults again) */
 	for (i = 0; i < (size_t)nstates * ls->nclass; i++) {
 		uint32_t t = delta[i];
-		ls->step[i] = (t * ls->nclass) << 1 | (ls->out[t] || ls->dict[t] ? 1u : 0u);
+		delta[i] = (t * ls->nclass) << 1 | (ls->out[t] || ls->dict[t] ? 1u : 0u);
 	}
-	free(delta);
+	ls->step = pg_realloc(delta, (size_t)nstates * ls->nclass * sizeof(uint32_t)); /* shrinks */
 	ls->built = true;
 }
 
