@@ -202,20 +202,26 @@ int pg_stakes_provenance(struct pg_repo *repo, const pg_range *range, const pg_s
 }
 
 /* Does every file of r have its added lines counted as a diff of the
- * commit would count them? Not when the analysis skipped reading it for
- * its size or kind, or could not. */
+ * commit would count them? Yes for a file analysed, or skipped for a reason
+ * that comes after its lines were counted; any other reason (too large,
+ * binary, symlink, submodule, unreadable, out of time, or one added later)
+ * says no, and the commit is diffed: an unknown case costs a diff, not a
+ * wrong count. */
 static bool lines_all_counted(const pg_result *r)
 {
-	static const char *const unknown[] = { "too-large", "binary", "symlink", "submodule", "unreadable",
-					       "time-limit", "parse-timeout", NULL };
+	static const char *const counted[] = { "excluded", "unsupported-language", "no-added-lines", "mode-only",
+					       "rename-only", "deleted", NULL };
 	size_t i, k;
 	for (i = 0; i < r->files.len; i++) {
 		const pg_file *f = PG_VEC_AT(&r->files, pg_file, i);
 		if (f->error)
 			return false;
-		for (k = 0; f->skip_reason && unknown[k]; k++)
-			if (strcmp(f->skip_reason, unknown[k]) == 0)
-				return false;
+		if (!f->skip_reason)
+			continue;
+		for (k = 0; counted[k] && strcmp(f->skip_reason, counted[k]) != 0; k++)
+			;
+		if (!counted[k])
+			return false;
 	}
 	return true;
 }

@@ -468,8 +468,7 @@ static void line_hit(const classifier *cl, size_t i, const pg_file *f, const cha
 static void scan_lines(const classifier *cl, const pg_file *f, const char *content, size_t content_len,
 		       pcre2_match_data *md, pg_vec *hits)
 {
-	pg_lines lines = { 0 };
-	bool have_lines = false;
+	pg_lines lines = { 0 }; /* made when a row passes the literal check */
 	size_t i;
 	uint32_t ln, len;
 	uint8_t *found = NULL;
@@ -492,10 +491,8 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 			if (k == cl->lit_first[i + 1])
 				continue;
 		}
-		if (!have_lines) {
+		if (!lines.starts)
 			pg_lines_init(&lines, content, content_len);
-			have_lines = true;
-		}
 		if (cl->pre[i]) {
 			/* A line's match is also one in the whole text (^ $ at
 			 * lines; no signal regex looks behind or past a line):
@@ -532,8 +529,7 @@ static void scan_lines(const classifier *cl, const pg_file *f, const char *conte
 		}
 	}
 	free(found);
-	if (have_lines)
-		pg_lines_dispose(&lines);
+	pg_lines_dispose(&lines);
 }
 
 static bool has_long_lines(const char *text, size_t len)
